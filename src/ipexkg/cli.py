@@ -1,0 +1,129 @@
+"""Command-line interface: a thin layer that parses arguments, calls the core and prints.
+
+Every subcommand returns an exit code; errors caused by input are printed as one clear message
+per problem (file, line, column, fix) with no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ipexkg import __version__
+from ipexkg.errors import IpexkgError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _print_error(error: IpexkgError) -> None:
+    problems = getattr(error, "problems", None)
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(problems)} problem(s); nothing was written.", file=sys.stderr)
+    else:
+        print(f"error: {error}", file=sys.stderr)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from ipexkg.build import build, summarize
+    from ipexkg.curation import load_dataset
+    from ipexkg.export import write_turtle
+
+    dataset = load_dataset(args.data)
+    result = build(dataset)
+    out = Path(args.out)
+    path = write_turtle(result.graph, out / "ipexkg.ttl")
+    print(f"wrote {path}")
+    for line in summarize(result.graph).lines():
+        print(line)
+    return EXIT_OK
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from ipexkg.lint import lint
+
+    report = lint(args.data, fix=not args.check)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    for name in report.not_canonical:
+        verb = "rewrote" if not args.check else "not in canonical form:"
+        print(f"{verb} {name}", file=sys.stderr if args.check else sys.stdout)
+    if report.problems:
+        print(f"{len(report.problems)} problem(s)", file=sys.stderr)
+        return EXIT_FAILED
+    if args.check and report.not_canonical:
+        print("run 'ipexkg lint' to rewrite the tables in canonical form", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{report.rows} rows in {report.tables} tables: ok")
+    return EXIT_OK
+
+
+def _add_build(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "build",
+        help="build the graph from the curated tables and write it",
+        description="Build the graph from the curated tables, write Turtle and print a summary.",
+        epilog="example:\n  ipexkg build --out build",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", default="build", help="output folder (default: build)")
+    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.set_defaults(handler=_cmd_build)
+
+
+def _add_lint(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "lint",
+        help="check the curated tables and rewrite them in canonical form",
+        description="Check every curated table (cells, references, HPO ids and labels) and "
+        "rewrite the tables sorted in canonical form. With --check nothing is written.",
+        epilog="examples:\n  ipexkg lint\n  ipexkg lint --check --data my-tables/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--check", action="store_true", help="only check; exit 1 if not canonical")
+    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.set_defaults(handler=_cmd_lint)
+
+
+#: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
+_COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_build,
+    _add_lint,
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ipexkg",
+        description="Build, validate, query and export the IPEX syndrome knowledge graph.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  ipexkg build --out build\n  ipexkg lint --check",
+    )
+    parser.add_argument("--version", action="version", version=f"ipexkg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in _COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 failed checks, 2 bad input)."""
+    args = _parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except IpexkgError as error:
+        _print_error(error)
+        return EXIT_FAILED if getattr(error, "problems", None) else EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"error: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT

