@@ -1,0 +1,70 @@
+"""Shared fixtures: the real curated tables, the built graph (once per session), golden files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from ipexkg.build import BuildResult, build
+from ipexkg.curation import Dataset, load_dataset
+from ipexkg.resources import data_dir
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--update-golden``: rewrite golden files instead of comparing with them."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/* from the current output (review the diff!)",
+    )
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The package's curated tables, checked."""
+    return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def built(dataset: Dataset) -> BuildResult:
+    """The graph built from the package's tables, with row origins."""
+    return build(dataset)
+
+
+@pytest.fixture(scope="session")
+def graph(built: BuildResult) -> Graph:
+    """The built IPEX knowledge graph."""
+    return built.graph
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the curated tables, for tests that break a row."""
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target)
+    return target
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with ``tests/golden/<name>``, or rewrite it under ``--update-golden``."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs from its golden file; review and run pytest --update-golden"
+        )
+
+    return check
