@@ -186,3 +186,22 @@ def test_python_api_raises_curation_error(data_copy) -> None:
     with pytest.raises(CurationError) as info:
         load_dataset(data_copy)
     assert any(p.line == 2 and p.path.endswith("phenotypes.tsv") for p in info.value.problems)
+
+
+def test_lint_sorts_multi_valued_sources_and_is_then_stable(data_copy, capsys) -> None:
+    path = data_copy / "phenotypes.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    index = next(
+        i for i, text in enumerate(lines[1:], 1) if "|" in text.split("\t")[header.index("source")]
+    )
+    cells = lines[index].split("\t")
+    sources = cells[header.index("source")].split("|")
+    cells[header.index("source")] = "|".join(reversed(sources))
+    lines[index] = "\t".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["lint", "--data", str(data_copy)]) == 0
+    rewritten = path.read_text(encoding="utf-8")
+    assert "|".join(sorted(sources)) in rewritten
+    assert main(["lint", "--check", "--data", str(data_copy)]) == 0
+    capsys.readouterr()

@@ -449,16 +449,6 @@ def read_table(
     return Table(spec, path, tuple(rows)), problems
 
 
-def canonical_rows(table: Table) -> list[Row]:
-    """Return the rows in canonical order: by key, then by the whole row."""
-    spec = table.spec
-
-    def key(row: Row) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return tuple(row[c] for c in spec.key), tuple(row[c] for c in spec.header)
-
-    return sorted(table.rows, key=key)
-
-
 def _canonical_cell(column: Column, value: str) -> str:
     value = value.strip()
     if column.kind == "sources":
@@ -466,12 +456,17 @@ def _canonical_cell(column: Column, value: str) -> str:
     return value
 
 
+def _canonical_cells(spec: TableSpec, row: Row) -> dict[str, str]:
+    return {c.name: _canonical_cell(c, row[c.name]) for c in spec.columns}
+
+
 def canonical_text(table: Table) -> str:
-    """Return the table's canonical file text: sorted rows, sorted multi-values, no stray spaces."""
+    """Return the table's canonical file text: rows sorted by key, then by the whole row, with
+    sorted multi-values and no stray spaces (so that rewriting it changes nothing)."""
     spec = table.spec
-    lines = ["\t".join(spec.header)]
-    for row in canonical_rows(table):
-        lines.append("\t".join(_canonical_cell(c, row[c.name]) for c in spec.columns))
+    rows = [_canonical_cells(spec, row) for row in table.rows]
+    rows.sort(key=lambda r: (tuple(r[c] for c in spec.key), tuple(r[c] for c in spec.header)))
+    lines = ["\t".join(spec.header), *("\t".join(r[c] for c in spec.header) for r in rows)]
     return "\n".join(lines) + "\n"
 
 
@@ -485,11 +480,8 @@ def _check_keys(ds: Dataset) -> Iterator[Problem]:
     for table in ds.tables.values():
         seen: dict[tuple[str, ...], int] = {}
         for row in table.rows:
-            key = tuple(
-                _canonical_cell(c, row[c.name])
-                for c in table.spec.columns
-                if c.name in table.spec.key
-            )
+            cells = _canonical_cells(table.spec, row)
+            key = tuple(cells[c] for c in table.spec.key)
             if key in seen:
                 yield _problem(
                     ds,
@@ -681,7 +673,10 @@ def _check_fraction(ds: Dataset, row: Row) -> Iterator[Problem]:
     count, total = row["has_count"], row["has_total"]
     if count and not total:
         yield _problem(
-            ds, row, "has_total", "has_count needs has_total (the number of patients studied)",
+            ds,
+            row,
+            "has_total",
+            "has_count needs has_total (the number of patients studied)",
             "give has_total too",
         )
     elif count and total:
