@@ -160,9 +160,9 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Dataset:
     except ParserError:
         raise InputError(_line_of_bad_statement(path, text, fmt)) from None
     except Exception as exc:
-        line = getattr(exc, "getLineNumber", lambda: None)()
-        col = getattr(exc, "getColumnNumber", lambda: None)()
-        where = f"{path}:{line}:{(col or 0) + 1}" if line else str(path)
-        message = str(exc).split(": ", 1)[-1] if line else str(exc)
+        xml_line = getattr(exc, "getLineNumber", lambda: None)()
+        xml_col = getattr(exc, "getColumnNumber", lambda: None)()
+        where = f"{path}:{xml_line}:{(xml_col or 0) + 1}" if xml_line else str(path)
+        message = str(exc).split(": ", 1)[-1] if xml_line else str(exc)
         raise InputError(f"{where}: {fmt} syntax error: {message}") from None
     return dataset
