@@ -11,8 +11,9 @@ of :mod:`ipexkg.results`, so the two can be compared row for row.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -78,9 +79,10 @@ def _from_oxigraph(term: object) -> Term:
     raise QueryError(f"the engine returned an unsupported term: {term!r}")
 
 
-def _quads(graph: Graph):  # type: ignore[no-untyped-def]
+def _quads(graph: Graph) -> Iterator[ox.Quad]:
     for s, p, o in graph.triples((None, None, None)):
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        subject = cast(ox.NamedNode | ox.BlankNode, to_oxigraph(s))
+        yield ox.Quad(subject, cast(ox.NamedNode, to_oxigraph(p)), to_oxigraph(o))
 
 
 def oxigraph_store(graph: Graph) -> ox.Store:

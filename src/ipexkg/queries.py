@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
@@ -436,7 +436,8 @@ def run_stored_query(
     unknown = sorted(set(bindings) - set(query.params))
     if unknown:
         raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r}")
-    return graph.query(query.compiled, initBindings={Variable(k): v for k, v in bindings.items()})
+    init: dict[str, Identifier] = {Variable(k): cast(Identifier, v) for k, v in bindings.items()}
+    return graph.query(query.compiled, initBindings=init)
 
 
 @lru_cache(maxsize=1)
