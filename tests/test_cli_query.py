@@ -125,3 +125,33 @@ def test_export_catalogue_and_out(tmp_path: Path, capsys) -> None:  # type: igno
     out = tmp_path / "rows.csv"
     assert main(["query", "curative-treatment", "-f", "csv", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("treatment,treatment_label,")
+
+
+def test_quads_files_are_read_into_the_default_graph_by_both_engines(
+    tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data.nq"
+    data.write_text(
+        "<http://e/a> <http://e/p> <http://e/b> <http://e/g1> .\n"
+        "<http://e/a> <http://e/p> <http://e/b> <http://e/g2> .\n"
+        "<http://e/c> <http://e/p> <http://e/d> .\n",
+        encoding="utf-8",
+    )
+    query = tmp_path / "all.rq"
+    query.write_text("SELECT ?s ?o WHERE { ?s <http://e/p> ?o } ORDER BY ?s ?o\n", encoding="utf-8")
+    outputs = []
+    for engine in ("rdflib", "oxigraph"):
+        argv = [
+            "query",
+            "--file",
+            str(query),
+            "--graph",
+            str(data),
+            "--engine",
+            engine,
+            "-f",
+            "csv",
+        ]
+        assert main(argv) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == "s,o\nhttp://e/a,http://e/b\nhttp://e/c,http://e/d\n"

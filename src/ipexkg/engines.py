@@ -105,7 +105,8 @@ def oxigraph_store(graph: Graph) -> ox.Store:
 def load_oxigraph(paths: list[Path]) -> ox.Store:
     """Load RDF files (N-Triples, Turtle, N-Quads, TriG) straight into one Oxigraph store.
 
-    Triples of named graphs are queried as part of the default graph, as with rdflib.
+    The triples of named graphs (N-Quads, TriG) go into the default graph, as ``read_rdf`` reads
+    them for rdflib, so both engines see the same triples.
 
     :raises InputError: for a missing file, an unsupported extension or a syntax error
     """
@@ -115,7 +116,11 @@ def load_oxigraph(paths: list[Path]) -> ox.Store:
         if fmt is None:
             raise InputError(f"{path}: Oxigraph reads {', '.join(sorted(_OX_FORMATS))} files here")
         try:
-            store.bulk_load(path=str(path), format=fmt, to_graph=ox.DefaultGraph())
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                quads = ox.parse(path=str(path), format=fmt)
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+            else:
+                store.bulk_load(path=str(path), format=fmt)
         except FileNotFoundError:
             raise InputError(f"{path}: no such file") from None
         except SyntaxError as exc:
