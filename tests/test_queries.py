@@ -64,9 +64,10 @@ def test_catalogue_has_at_least_20_competency_queries() -> None:
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
 def test_query_parses_and_has_its_header(path: Path) -> None:
     query = parse_stored_query(path)
-    for key in ("summary", "tags", "params"):
+    keys = ("summary", "tags", "params") if query.kind == "cq" else ("summary",)
+    for key in keys:
         assert re.search(rf"^#\+ {key}:", query.text, re.MULTILINE), f"{path.name}: no #+ {key}"
-    assert query.summary and query.tags
+    assert query.summary and (query.tags or query.kind != "cq")
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", query.name), "file names are kebab-case"
 
 
@@ -414,6 +415,20 @@ def test_loader_rejects_bad_headers(tmp_path: Path) -> None:
         (folder / name).write_text(header + body, encoding="utf-8")
         with pytest.raises(QueryError, match=re.escape(message)):
             load_queries(folder)
+
+
+def test_loader_reads_competency_and_quality_check_folders(tmp_path: Path) -> None:
+    body = "SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a\n"
+    (tmp_path / "cq").mkdir()
+    (tmp_path / "qc").mkdir()
+    (tmp_path / "cq" / "some-question.rq").write_text("#+ summary: q\n" + body, encoding="utf-8")
+    (tmp_path / "qc" / "some-violation.rq").write_text("#+ summary: v\n" + body, encoding="utf-8")
+    queries = load_queries(tmp_path)
+    assert (queries["some-question"].kind, queries["some-question"].expect) == ("cq", "rows")
+    assert (queries["some-violation"].kind, queries["some-violation"].expect) == ("qc", "none")
+    (tmp_path / "qc" / "some-question.rq").write_text(body, encoding="utf-8")
+    with pytest.raises(QueryError, match="exists already"):
+        load_queries(tmp_path)
 
 
 def test_unknown_query_name_and_engine(graph: Graph) -> None:

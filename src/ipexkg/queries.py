@@ -10,6 +10,12 @@ checks, where any row they return is a failure.
 Parameter types: ``iri`` (a CURIE of a known prefix, ``<IRI>`` or an ``http(s)://`` IRI),
 ``string``, ``integer``, ``number`` (integer or decimal), ``boolean`` (``true``/``false``), and
 ``any`` (the default: the value's own syntax decides, in that order).
+
+Writing a parameter: use a variable that every answer binds in the query's outer group (not only
+inside an OPTIONAL, a MINUS or a subquery), or one that only a FILTER of the outer group reads
+(``FILTER(!BOUND(?min) || ?x >= ?min)``). Then binding it through rdflib's ``initBindings`` and
+through the ``VALUES`` block given to Oxigraph mean the same thing: the rows of the "all" answer
+that match (the tests check this with each query's ``#+ example``).
 """
 
 from __future__ import annotations
