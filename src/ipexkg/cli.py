@@ -67,6 +67,175 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _query_list(fmt: str) -> str:
+    from rdflib import Literal
+
+    from ipexkg.queries import catalogue
+    from ipexkg.results import QueryResult, format_result
+
+    def params(query) -> str:  # type: ignore[no-untyped-def]
+        out = []
+        for name in query.params:
+            required = ", required" if name in query.required else ""
+            out.append(f"{name} ({query.param_type(name)}{required})")
+        return "; ".join(out) or "-"
+
+    rows = tuple(
+        (Literal(q.name), Literal(q.kind), Literal(params(q)), Literal(q.summary))
+        for q in sorted(catalogue().values(), key=lambda q: (q.kind, q.name))
+    )
+    result = QueryResult("SELECT", ("name", "kind", "parameters", "summary"), rows)
+    return format_result(result, fmt)
+
+
+def _parse_params(items: Sequence[str]) -> dict[str, str]:
+    from ipexkg.queries import ParameterError
+
+    params: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ParameterError(f"--param expects KEY=VALUE, got {item!r}")
+        if key in params:
+            raise ParameterError(f"parameter {key!r} is given twice")
+        params[key] = value
+    return params
+
+
+def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from rdflib import Graph
+
+    if args.graph:
+        paths = [Path(p) for p in args.graph]
+        if args.engine == "oxigraph" and all(
+            p.suffix.lower() in (".nt", ".ttl", ".nq", ".trig") for p in paths
+        ):
+            from ipexkg.engines import load_oxigraph
+
+            return load_oxigraph(paths)
+        from ipexkg.rdfio import read_rdf
+
+        graph = Graph(bind_namespaces="core")
+        for path in paths:
+            for triple in read_rdf(path).triples((None, None, None)):
+                graph.add(triple)
+        return graph
+    if args.data is not None:
+        from ipexkg.build import build_graph
+        from ipexkg.curation import load_dataset
+
+        return build_graph(load_dataset(args.data))
+    from ipexkg.queries import default_graph
+
+    return default_graph()
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from ipexkg.files import write_text_atomic
+    from ipexkg.queries import QueryError, catalogue, parse_stored_query, run_query
+    from ipexkg.results import FORMATS, GRAPH_FORMATS, format_result
+
+    chosen = [bool(args.name), args.list, bool(args.file), bool(args.export_catalogue)]
+    if sum(chosen) != 1:
+        raise QueryError(
+            "give exactly one of: a query NAME, --list, --file FILE, --export-catalogue"
+        )
+    if args.list:
+        if args.format in GRAPH_FORMATS:
+            raise QueryError(f"--list prints a table; use one of {FORMATS}")
+        print(_query_list(args.format or "table"), end="")
+        return EXIT_OK
+    if args.export_catalogue:
+        from ipexkg.catalogue import catalogue_turtle
+
+        queries = list(catalogue().values())
+        write_text_atomic(Path(args.export_catalogue), catalogue_turtle(queries))
+        print(f"wrote {args.export_catalogue} ({len(queries)} queries)")
+        return EXIT_OK
+    query = parse_stored_query(Path(args.file), kind="adhoc") if args.file else args.name
+    params = _parse_params(args.param)
+    if isinstance(query, str) and query not in catalogue():
+        raise QueryError(f"no stored query named {query!r}; 'ipexkg query --list' lists them")
+    form = (query if not isinstance(query, str) else catalogue()[query]).form
+    graph_like = form in ("CONSTRUCT", "DESCRIBE")
+    fmt = args.format or ("turtle" if graph_like else "table")
+    allowed = FORMATS + GRAPH_FORMATS if graph_like else FORMATS
+    if fmt not in allowed:
+        raise QueryError(f"--format {fmt} does not fit a {form} query; use one of {allowed}")
+    result = run_query(query, _query_source(args), engine=args.engine, **params)
+    try:
+        text = format_result(result, fmt, width=args.width if fmt == "table" else 0)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    if args.out:
+        write_text_atomic(Path(args.out), text)
+        print(f"wrote {args.out} ({len(result)} rows)")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def _add_query(sub: argparse._SubParsersAction) -> None:
+    from ipexkg.engines import ENGINES
+    from ipexkg.results import FORMATS, GRAPH_FORMATS
+
+    p = sub.add_parser(
+        "query",
+        help="run a stored SPARQL query (or list the catalogue)",
+        description="Run a stored SPARQL query of the catalogue (queries/cq, queries/qc) or an "
+        "ad-hoc .rq file on the graph, with rdflib or Oxigraph. Parameters are bound as RDF "
+        "terms: CURIEs or IRIs, numbers, true/false, or text; a parameter left out means 'all'.",
+        epilog="examples:\n"
+        "  ipexkg query --list\n"
+        "  ipexkg query endocrine-manifestations\n"
+        "  ipexkg query manifestations-by-organ --param organ=UBERON:0002046 --format csv\n"
+        "  ipexkg query manifestations-above-frequency --param min_percentage=50 "
+        "--engine oxigraph\n"
+        "  ipexkg query disease-card --format json-ld\n"
+        "  ipexkg query --file my.rq --graph build/ipexkg.ttl\n"
+        "  ipexkg query --export-catalogue build/queries.ttl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", nargs="?", help="the stored query to run (see --list)")
+    p.add_argument("--list", action="store_true", help="list the stored queries")
+    p.add_argument("--file", help="run an ad-hoc SPARQL query file instead")
+    p.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter value (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS + GRAPH_FORMATS,
+        default=None,
+        help="output format (default: table; turtle for CONSTRUCT; json is SPARQL Results "
+        "JSON, or JSON-LD for CONSTRUCT)",
+    )
+    p.add_argument("--engine", choices=ENGINES, default="rdflib", help="query engine")
+    p.add_argument(
+        "--graph",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="query these RDF files instead of the graph built from the curated tables",
+    )
+    p.add_argument("--data", type=Path, default=None, help="build from this folder of tables")
+    p.add_argument("--width", type=int, default=60, help="cut table cells to this width (0: never)")
+    p.add_argument("--out", default=None, help="write the result to this file")
+    p.add_argument(
+        "--export-catalogue",
+        metavar="FILE",
+        default=None,
+        help="write the catalogue as SIB sparql-examples Turtle",
+    )
+    p.set_defaults(handler=_cmd_query)
+
+
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
@@ -98,6 +267,7 @@ def _add_lint(sub: argparse._SubParsersAction) -> None:
 _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_build,
     _add_lint,
+    _add_query,
 )
 
 
@@ -106,7 +276,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="ipexkg",
         description="Build, validate, query and export the IPEX syndrome knowledge graph.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  ipexkg build --out build\n  ipexkg lint --check",
+        epilog="examples:\n  ipexkg build --out build\n  ipexkg lint --check\n"
+        "  ipexkg query --list",
     )
     parser.add_argument("--version", action="version", version=f"ipexkg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -1,40 +1,101 @@
 """Stored SPARQL queries: plain ``.rq`` files with grlc-style ``#+`` header lines.
 
-A query's header gives ``#+ summary:``, ``#+ tags: [a, b]`` and ``#+ params: x, y`` (an optional
-``#+ required: x`` and ``#+ expect: rows|none``). A parameter is an ordinary variable of the
-query, bound at run time as an RDF term (never pasted into the text); left unbound it means "all".
-Queries under ``queries/qc/`` are quality checks: any row they return is a failure.
+A query's header gives ``#+ summary:``, ``#+ tags: [a, b]`` and ``#+ params: x, y``, and
+optionally ``#+ required: x``, ``#+ param_types: x=iri, y=number``, ``#+ example: x=HP:0100651``
+and ``#+ expect: rows|none``. A parameter is an ordinary variable of the query, bound at run time
+as an RDF term (never pasted into the text); left unbound it means "all".
+Queries under ``queries/cq/`` are competency questions; those under ``queries/qc/`` are quality
+checks, where any row they return is a failure.
+
+Parameter types: ``iri`` (a CURIE of a known prefix, ``<IRI>`` or an ``http(s)://`` IRI),
+``string``, ``integer``, ``number`` (integer or decimal), ``boolean`` (``true``/``false``), and
+``any`` (the default: the value's own syntax decides, in that order).
+
+Writing a parameter: use a variable that every answer binds in the query's outer group (not only
+inside an OPTIONAL, a MINUS or a subquery), or one that only a FILTER of the outer group reads
+(``FILTER(!BOUND(?min) || ?x >= ?min)``). Then binding it through rdflib's ``initBindings`` and
+through the ``VALUES`` block given to Oxigraph mean the same thing: the rows of the "all" answer
+that match (the tests check this with each query's ``#+ example``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, cast
 
-from rdflib import Graph, Variable
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from ipexkg.errors import IpexkgError
+from ipexkg.identifiers import CurieError, expand, normalize_curie, prefix_map
 from ipexkg.resources import query_dir
 
+if TYPE_CHECKING:
+    from ipexkg.engines import Source
+    from ipexkg.results import QueryResult
+
 __all__ = [
+    "PARAM_TYPES",
+    "RESERVED_PARAMS",
+    "ParameterError",
     "QueryError",
     "StoredQuery",
+    "bind_parameters",
+    "catalogue",
+    "check_read_only",
+    "default_graph",
     "load_queries",
+    "parse_parameter",
     "parse_stored_query",
+    "run_query",
     "run_stored_query",
 ]
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 
+#: the parameter types a ``#+ param_types:`` line may name
+PARAM_TYPES = ("any", "iri", "string", "integer", "number", "boolean")
+#: names a parameter may not have (they are keyword arguments of ``run_query``)
+RESERVED_PARAMS = frozenset({"graph", "engine", "name", "query"})
+_FORMS = {
+    "SelectQuery": "SELECT",
+    "ConstructQuery": "CONSTRUCT",
+    "AskQuery": "ASK",
+    "DescribeQuery": "DESCRIBE",
+}
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
+# an absolute IRI as SPARQL's IRIREF allows it (no spaces, quotes, braces, pipes or angle brackets)
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]+$")
+_CURIE_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*:\S+$")
+_MAX_VALUE = 2000
+_EXPECTS = {
+    "iri": "an IRI or CURIE",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
 
 class QueryError(IpexkgError):
     """A stored query that cannot be loaded, or a parameter that does not fit its query."""
+
+
+class ParameterError(QueryError):
+    """A parameter value that is unknown to its query, missing, malformed or of the wrong type."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +111,8 @@ class StoredQuery:
     required: tuple[str, ...]
     expect: str
     kind: str
+    param_types: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    example: tuple[tuple[str, str], ...] = ()
 
     @property
     def compiled(self) -> Query:
@@ -60,6 +123,20 @@ class StoredQuery:
     def variables(self) -> frozenset[str]:
         """Return the names of every variable the query text mentions."""
         return frozenset(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", _strip_comments(self.text)))
+
+    @property
+    def form(self) -> str:
+        """Return the query form: ``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``."""
+        return _FORMS.get(self.compiled.algebra.name, self.compiled.algebra.name)
+
+    @property
+    def projected(self) -> tuple[str, ...]:
+        """Return the projected variables of a SELECT query, in order."""
+        return tuple(str(v) for v in self.compiled.algebra.get("PV") or ())
+
+    def param_type(self, name: str) -> str:
+        """Return the declared type of parameter ``name`` (``any`` when undeclared)."""
+        return self.param_types.get(name, "any")
 
 
 @lru_cache(maxsize=256)
@@ -76,10 +153,65 @@ def _split_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def parse_stored_query(path: Path, kind: str | None = None) -> StoredQuery:
-    """Read one ``.rq`` file and its header, and check that it parses.
+def _split_pairs(value: str, path: Path, what: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in value.split(",") if what == "param_types" else value.split():
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"{path}: #+ {what}: expected name=value, got {item!r}")
+        pairs.append((key.strip(), val.strip()))
+    return tuple(pairs)
 
-    :raises QueryError: with the file name and the parser's message
+
+def _nodes(algebra: Any) -> Iterator[Any]:
+    found: list[Any] = []
+
+    def visit(node: Any) -> None:
+        if getattr(node, "name", None):
+            found.append(node)
+
+    traverse(algebra, visit)
+    return iter(found)
+
+
+def check_read_only(query: Query, where: str) -> None:
+    """Refuse a query that would reach outside the graph: ``SERVICE``, ``FROM``, ``FROM NAMED``.
+
+    :raises QueryError: naming the construct
+    """
+    if query.algebra.get("datasetClause"):
+        raise QueryError(
+            f"{where}: FROM / FROM NAMED is refused: queries run on the loaded graph only and "
+            "never fetch anything"
+        )
+    for node in _nodes(query.algebra):
+        if node.name == "ServiceGraphPattern":
+            raise QueryError(f"{where}: SERVICE is refused: queries never call other endpoints")
+
+
+def _compile(text: str, where: str) -> Query:
+    try:
+        return _prepare(text)
+    except Exception as exc:
+        try:
+            parseUpdate(text)
+        except Exception:  # noqa: S110 - not an update either: report the query syntax error
+            pass
+        else:
+            raise QueryError(
+                f"{where}: is a SPARQL update (INSERT, DELETE, LOAD, CLEAR, DROP ...); only "
+                "read-only queries are run"
+            ) from None
+        raise QueryError(f"{where}: SPARQL syntax error: {exc}") from None
+
+
+def parse_stored_query(path: Path, kind: str | None = None) -> StoredQuery:
+    """Read one ``.rq`` file and its header, and check that it parses and stays read-only.
+
+    :raises QueryError: with the file name and the problem
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -102,15 +234,39 @@ def parse_stored_query(path: Path, kind: str | None = None) -> StoredQuery:
         required=_split_list(meta.get("required", "")),
         expect=meta.get("expect", default_expect),
         kind=kind,
+        param_types=MappingProxyType(
+            dict(_split_pairs(meta.get("param_types", ""), path, "param_types"))
+        ),
+        example=_split_pairs(meta.get("example", ""), path, "example"),
     )
-    try:
-        query.compiled  # noqa: B018 - parse now so that a broken file is reported at load time
-    except Exception as exc:
-        raise QueryError(f"{path}: SPARQL syntax error: {exc}") from None
+    check_read_only(_compile(text, str(path)), str(path))
+    _check_header(query)
+    return query
+
+
+def _check_header(query: StoredQuery) -> None:
+    path = query.path
+    reserved = sorted(RESERVED_PARAMS.intersection(query.params))
+    if reserved:
+        raise QueryError(f"{path}: parameter name {reserved[0]!r} is reserved; rename it")
     missing = [p for p in query.params if p not in query.variables]
     if missing:
         raise QueryError(f"{path}: #+ params names {missing}, which the query never uses")
-    return query
+    for what, names in (
+        ("required", query.required),
+        ("param_types", tuple(query.param_types)),
+        ("example", tuple(k for k, _ in query.example)),
+    ):
+        unknown = [n for n in names if n not in query.params]
+        if unknown:
+            raise QueryError(f"{path}: #+ {what} names {unknown}, which #+ params lacks")
+    for name, kind in query.param_types.items():
+        if kind not in PARAM_TYPES:
+            raise QueryError(
+                f"{path}: parameter {name!r} has unknown type {kind!r}; use one of {PARAM_TYPES}"
+            )
+    if query.example:
+        bind_parameters(query, dict(query.example))
 
 
 def load_queries(folder: Path | None = None) -> dict[str, StoredQuery]:
@@ -128,12 +284,204 @@ def load_queries(folder: Path | None = None) -> dict[str, StoredQuery]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _catalogue() -> Mapping[str, StoredQuery]:
+    return MappingProxyType(load_queries())
+
+
+def catalogue() -> Mapping[str, StoredQuery]:
+    """Return the package's stored queries (``queries/cq`` and ``queries/qc``), by name."""
+    return _catalogue()
+
+
+def _parse_iri(text: str, where: str) -> URIRef:
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+        if not _IRI.match(text):
+            raise ParameterError(f"{where}: {text!r} is not an absolute IRI")
+        return URIRef(text)
+    if text.startswith(("http://", "https://")):
+        if not _IRI.match(text):
+            raise ParameterError(f"{where}: {text!r} is not a valid IRI")
+        return URIRef(text)
+    if not _CURIE_LIKE.match(text):
+        raise ParameterError(
+            f"{where}: {text!r} is neither a CURIE (PREFIX:ID) nor an IRI (<...> or http(s)://...)"
+        )
+    try:
+        curie = normalize_curie(text)
+    except CurieError as exc:
+        raise ParameterError(f"{where}: {exc}") from None
+    prefix, _, local = curie.partition(":")
+    pm = prefix_map()
+    if prefix not in pm.prefixes:
+        raise ParameterError(f"{where}: {text!r} has an unknown prefix {prefix!r}")
+    pattern = pm.patterns.get(prefix)
+    if pattern is not None and not pattern.match(local):
+        raise ParameterError(
+            f"{where}: {text!r} is not a valid {prefix} identifier (pattern {pattern.pattern})"
+        )
+    try:
+        iri = expand(curie)
+    except CurieError as exc:
+        raise ParameterError(f"{where}: {exc}") from None
+    if not _IRI.match(str(iri)):
+        raise ParameterError(f"{where}: {text!r} does not expand to a valid IRI")
+    return iri
+
+
+def _parse_text(kind: str, text: str, where: str) -> Identifier:
+    if len(text) > _MAX_VALUE:
+        raise ParameterError(f"{where}: the value is longer than {_MAX_VALUE} characters")
+    stripped = text.strip()
+    if kind == "string":
+        return Literal(text)
+    if kind == "iri":
+        return _parse_iri(stripped, where)
+    if kind == "integer":
+        if not _INTEGER.match(stripped):
+            raise ParameterError(f"{where}: expects an integer, got {text!r}")
+        return Literal(int(stripped))
+    if kind == "number":
+        if _INTEGER.match(stripped):
+            return Literal(int(stripped))
+        if _DECIMAL.match(stripped):
+            return Literal(Decimal(stripped), datatype=XSD.decimal)
+        raise ParameterError(f"{where}: expects a number, got {text!r}")
+    if kind == "boolean":
+        if stripped.lower() not in ("true", "false"):
+            raise ParameterError(f"{where}: expects true or false, got {text!r}")
+        return Literal(stripped.lower() == "true")
+    # any: the value's own syntax decides
+    if stripped.startswith("<") or stripped.startswith(("http://", "https://")):
+        return _parse_iri(stripped, where)
+    if stripped.lower() in ("true", "false"):
+        return Literal(stripped.lower() == "true")
+    if _INTEGER.match(stripped) or _DECIMAL.match(stripped):
+        return _parse_text("number", stripped, where)
+    if _CURIE_LIKE.match(stripped):
+        return _parse_iri(stripped, where)
+    return Literal(text)
+
+
+def parse_parameter(query: StoredQuery, name: str, value: object) -> Identifier:
+    """Turn one parameter value into an RDF term, checked against the parameter's type.
+
+    ``value`` may be text (as typed on the command line), a Python ``bool``, ``int``,
+    ``Decimal`` or ``float``, or an rdflib ``URIRef``/``Literal``.
+
+    :raises ParameterError: for an unknown parameter or a value that does not fit
+    """
+    if name not in query.params:
+        known = ", ".join(query.params) or "none"
+        raise ParameterError(
+            f"query {query.name!r} has no parameter {name!r} (its parameters: {known})"
+        )
+    kind = query.param_type(name)
+    where = f"parameter {name!r} of query {query.name!r}"
+    if isinstance(value, str) and not isinstance(value, (URIRef, Literal, BNode)):
+        return _parse_text(kind, value, where)
+    if isinstance(value, URIRef):
+        if kind not in ("any", "iri"):
+            raise ParameterError(f"{where}: expects {_EXPECTS[kind]}, got the IRI <{value}>")
+        if not _IRI.match(str(value)):
+            raise ParameterError(f"{where}: <{value}> is not a valid IRI")
+        return value
+    if isinstance(value, BNode):
+        raise ParameterError(f"{where}: blank nodes cannot be parameters")
+    if isinstance(value, Literal):
+        return _check_literal(kind, value, where)
+    if isinstance(value, bool):
+        return _check_literal(kind, Literal(value), where)
+    if isinstance(value, int):
+        return _check_literal(kind, Literal(value), where)
+    if isinstance(value, (Decimal, float)):
+        return _check_literal(kind, Literal(Decimal(str(value)), datatype=XSD.decimal), where)
+    raise ParameterError(f"{where}: cannot use a value of type {type(value).__name__}")
+
+
+def _check_literal(kind: str, literal: Literal, where: str) -> Literal:
+    datatype = literal.datatype
+    ok = {
+        "any": True,
+        "iri": False,
+        "string": datatype in (None, XSD.string) or literal.language is not None,
+        "integer": datatype == XSD.integer,
+        "number": datatype in (XSD.integer, XSD.decimal, XSD.double),
+        "boolean": datatype == XSD.boolean,
+    }[kind]
+    if not ok:
+        raise ParameterError(f"{where}: expects {_EXPECTS[kind]}, got {literal.n3()}")
+    return literal
+
+
+def bind_parameters(query: StoredQuery, params: Mapping[str, object]) -> dict[str, Identifier]:
+    """Check and convert ``params`` for ``query``; values that are None are left out.
+
+    :raises ParameterError: for an unknown, missing required, or ill-typed parameter
+    """
+    bindings = {
+        name: parse_parameter(query, name, value)
+        for name, value in params.items()
+        if value is not None
+    }
+    missing = [name for name in query.required if name not in bindings]
+    if missing:
+        raise ParameterError(
+            f"query {query.name!r} requires the parameter {missing[0]!r} "
+            f"(give it with --param {missing[0]}=VALUE)"
+        )
+    return bindings
+
+
 def run_stored_query(
-    query: StoredQuery, graph: Graph, bindings: dict[str, Node] | None = None
+    query: StoredQuery, graph: Graph, bindings: Mapping[str, Node] | None = None
 ) -> Result:
     """Run ``query`` on an rdflib graph with parameters bound as RDF terms (``initBindings``)."""
     bindings = bindings or {}
     unknown = sorted(set(bindings) - set(query.params))
     if unknown:
         raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r}")
-    return graph.query(query.compiled, initBindings={Variable(k): v for k, v in bindings.items()})
+    init: dict[str, Identifier] = {Variable(k): cast(Identifier, v) for k, v in bindings.items()}
+    return graph.query(query.compiled, initBindings=init)
+
+
+@lru_cache(maxsize=1)
+def default_graph() -> Graph:
+    """Return the graph built from the package's curated tables (built once per process)."""
+    from ipexkg.build import build_graph
+
+    return build_graph()
+
+
+def run_query(
+    name: str | StoredQuery,
+    graph: Source | None = None,
+    *,
+    engine: str = "rdflib",
+    **params: object,
+) -> QueryResult:
+    """Run a stored query and return its rows as Python values (IRIs as CURIEs).
+
+    >>> result = run_query("manifestations-by-organ", organ="UBERON:0002046")  # doctest: +SKIP
+    >>> result.rows[0]  # doctest: +SKIP
+
+    :param name: a query name of the catalogue (see ``ipexkg query --list``), or a loaded query
+    :param graph: an rdflib graph, or a ``pyoxigraph.Store`` for the Oxigraph engine (default:
+        the graph built from the package's curated tables)
+    :param engine: ``rdflib`` or ``oxigraph``; both give the same answer
+    :param params: the query's parameters: CURIEs, IRIs, numbers, booleans or text; a parameter
+        left out means "all"
+    :raises QueryError: for an unknown query name, or a parameter that does not fit
+    """
+    from ipexkg.engines import execute
+
+    if isinstance(name, StoredQuery):
+        query = name
+    else:
+        queries = catalogue()
+        if name not in queries:
+            raise QueryError(f"no stored query named {name!r}; 'ipexkg query --list' lists them")
+        query = queries[name]
+    bindings = bind_parameters(query, params)
+    return execute(query, graph if graph is not None else default_graph(), bindings, engine)

@@ -1,0 +1,298 @@
+"""Query engines: the same stored query run on rdflib or on Oxigraph, with one kind of answer.
+
+Parameters are bound as RDF terms, never pasted into query text as the user typed them:
+rdflib receives them through ``initBindings``; Oxigraph receives a ``VALUES`` block that opens the
+query's outer ``WHERE`` group, written from parsed ``pyoxigraph`` terms (so Oxigraph's own
+serialiser escapes them). Oxigraph's ``substitutions`` argument is not used because pyoxigraph 0.5
+accepts it only for projected variables. Both engines' answers are brought to the canonical terms
+of :mod:`ipexkg.results`, so the two can be compared row for row.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.term import Identifier, Node
+
+from ipexkg.errors import InputError
+from ipexkg.queries import QueryError, StoredQuery
+from ipexkg.results import QueryResult, Term, canonical_term, display
+
+__all__ = [
+    "ENGINES",
+    "Source",
+    "execute",
+    "load_oxigraph",
+    "oxigraph_store",
+    "to_oxigraph",
+    "with_values",
+]
+
+#: the engines a query can run on
+ENGINES = ("rdflib", "oxigraph")
+#: what a query runs on: an rdflib graph (either engine) or an Oxigraph store (Oxigraph only)
+Source = Graph | ox.Store
+
+_OX_FORMATS = {
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+}
+_STORES: dict[int, tuple[weakref.ref[Graph], int, ox.Store]] = {}
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Return the pyoxigraph term of an rdflib term.
+
+    :raises ValueError: for an IRI that Oxigraph rejects (e.g. one containing spaces or ``>``)
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _from_oxigraph(term: object) -> Term:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return canonical_term(Literal(term.value, lang=term.language))
+        return canonical_term(Literal(term.value, datatype=URIRef(term.datatype.value)))
+    raise QueryError(f"the engine returned an unsupported term: {term!r}")
+
+
+def _quads(graph: Graph) -> Iterator[ox.Quad]:
+    for s, p, o in graph.triples((None, None, None)):
+        subject = cast(ox.NamedNode | ox.BlankNode, to_oxigraph(s))
+        yield ox.Quad(subject, cast(ox.NamedNode, to_oxigraph(p)), to_oxigraph(o))
+
+
+def oxigraph_store(graph: Graph) -> ox.Store:
+    """Return an in-memory Oxigraph store holding ``graph``'s triples (cached per graph object).
+
+    The cache is keyed by the graph object and checked against its size, so a graph that grew or
+    shrank is loaded again.
+    """
+    key = id(graph)
+    cached = _STORES.get(key)
+    size = len(graph)
+    if cached is not None and cached[0]() is graph and cached[1] == size:
+        return cached[2]
+    store = ox.Store()
+    store.bulk_extend(_quads(graph))
+    _STORES[key] = (weakref.ref(graph, lambda _: _STORES.pop(key, None)), size, store)
+    return store
+
+
+def load_oxigraph(paths: list[Path]) -> ox.Store:
+    """Load RDF files (N-Triples, Turtle, N-Quads, TriG) straight into one Oxigraph store.
+
+    The triples of named graphs (N-Quads, TriG) go into the default graph, as ``read_rdf`` reads
+    them for rdflib, so both engines see the same triples.
+
+    :raises InputError: for a missing file, an unsupported extension or a syntax error
+    """
+    store = ox.Store()
+    for path in paths:
+        fmt = _OX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(f"{path}: Oxigraph reads {', '.join(sorted(_OX_FORMATS))} files here")
+        try:
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                quads = ox.parse(path=str(path), format=fmt)
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+            else:
+                store.bulk_load(path=str(path), format=fmt)
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except SyntaxError as exc:
+            raise InputError(f"{path}: syntax error: {exc}") from None
+    return store
+
+
+def _token_end(text: str, i: int) -> int:
+    """Return the index after the comment, string or IRI starting at ``text[i]`` (else ``i``)."""
+    char = text[i]
+    if char == "#":
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end
+    if char in "\"'":
+        quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+        j = i + len(quote)
+        while j < len(text):
+            if text[j] == "\\":
+                j += 2
+                continue
+            if text.startswith(quote, j):
+                return j + len(quote)
+            if len(quote) == 1 and text[j] == "\n":
+                break
+            j += 1
+        raise QueryError("unterminated string in the query")
+    if char == "<":
+        j = i + 1
+        while j < len(text) and text[j] not in '<>"{}|^`\\' and text[j] > " ":
+            j += 1
+        if j < len(text) and text[j] == ">":
+            return j + 1
+    return i
+
+
+def _where_group(text: str) -> int:
+    """Return the index just after the ``{`` that opens the query's outer WHERE group."""
+    i, brace, paren = 0, 0, 0
+    form = None
+    after_where = False
+    skipped_template = False
+    while i < len(text):
+        end = _token_end(text, i)
+        if end != i:
+            i = end
+            continue
+        char = text[i]
+        if char.isalpha() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
+            j = i
+            while j < len(text) and (text[j].isalnum() or text[j] in "_-:"):
+                j += 1
+            word = text[i:j].upper()
+            if brace == 0 and paren == 0:
+                if form is None and word in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
+                    form = word
+                elif word == "WHERE":
+                    after_where = True
+            i = j
+            continue
+        if char == "(":
+            paren += 1
+        elif char == ")":
+            paren -= 1
+        elif char == "{":
+            if brace == 0 and paren == 0 and form is not None:
+                if form == "CONSTRUCT" and after_where and not skipped_template:
+                    raise QueryError(
+                        "the short form CONSTRUCT WHERE { ... } cannot take parameters; write "
+                        "CONSTRUCT { template } WHERE { ... }"
+                    )
+                if form != "CONSTRUCT" or skipped_template:
+                    return i + 1
+                skipped_template = True
+            brace += 1
+        elif char == "}":
+            brace -= 1
+        i += 1
+    raise QueryError("cannot find the WHERE group of the query")
+
+
+def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
+    """Return ``text`` with a ``VALUES`` block for ``bindings`` opening its outer WHERE group.
+
+    Each value is written by Oxigraph's own serialiser from a parsed term, so a value can never
+    end the block or the query; an IRI Oxigraph rejects raises :class:`QueryError`.
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    try:
+        values = " ".join(str(to_oxigraph(bindings[n])) for n in names)
+    except ValueError as exc:
+        raise QueryError(f"a parameter value is not a valid RDF term: {exc}") from None
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
+    at = _where_group(text)
+    return text[:at] + block + text[at:]
+
+
+def _rdflib(query: StoredQuery, graph: Graph, bindings: Mapping[str, Identifier]) -> QueryResult:
+    result = graph.query(query.compiled, initBindings={Variable(k): v for k, v in bindings.items()})
+    if result.type == "ASK":
+        return QueryResult("ASK", (), (), boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return _graph_result(result.type, result.graph or Graph())
+    variables = _projection(query, [str(v) for v in result.vars or ()])
+    rows = tuple(
+        tuple(canonical_term(row.get(Variable(v))) for v in variables)  # type: ignore[union-attr]
+        for row in result
+    )
+    return QueryResult("SELECT", variables, rows)
+
+
+def _projection(query: StoredQuery, fallback: list[str]) -> tuple[str, ...]:
+    return query.projected or tuple(fallback)
+
+
+def _graph_result(form: str, graph: Graph) -> QueryResult:
+    out = Graph(bind_namespaces="core")
+    triples = sorted(
+        {tuple(canonical_term(t) for t in triple) for triple in graph},
+        key=lambda t: tuple((display(x), x.n3() if x is not None else "") for x in t),
+    )
+    for triple in triples:
+        out.add(triple)  # type: ignore[arg-type]
+    return QueryResult(form, ("subject", "predicate", "object"), tuple(triples), graph=out)
+
+
+def _oxigraph(
+    query: StoredQuery, store: ox.Store, bindings: Mapping[str, Identifier]
+) -> QueryResult:
+    text = with_values(query.text, bindings)
+    try:
+        answer = store.query(text)
+    except SyntaxError as exc:
+        raise QueryError(f"{query.name}: Oxigraph cannot parse the query: {exc}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ASK", (), (), boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        graph = Graph(bind_namespaces="core")
+        for triple in answer:
+            graph.add(
+                (
+                    _from_oxigraph(triple.subject),
+                    _from_oxigraph(triple.predicate),
+                    _from_oxigraph(triple.object),
+                )  # type: ignore[arg-type]
+            )
+        return _graph_result(query.form, graph)
+    variables = _projection(query, [v.value for v in answer.variables])
+    names = [ox.Variable(v) for v in variables]
+    rows = tuple(tuple(_from_oxigraph(solution[v]) for v in names) for solution in answer)
+    return QueryResult("SELECT", variables, rows)
+
+
+def execute(
+    query: StoredQuery,
+    source: Source,
+    bindings: Mapping[str, Identifier] | None = None,
+    engine: str = "rdflib",
+) -> QueryResult:
+    """Run ``query`` on ``source`` with ``engine`` and return the canonical result.
+
+    :param bindings: parameters already checked by :func:`ipexkg.queries.bind_parameters`
+    :param engine: ``rdflib`` or ``oxigraph``
+    :raises QueryError: for an unknown engine, or an Oxigraph store asked of rdflib
+    """
+    bindings = bindings or {}
+    if engine == "rdflib":
+        if not isinstance(source, Graph):
+            raise QueryError("the rdflib engine needs an rdflib Graph, not an Oxigraph store")
+        return _rdflib(query, source, bindings)
+    if engine == "oxigraph":
+        store = source if isinstance(source, ox.Store) else oxigraph_store(source)
+        return _oxigraph(query, store, bindings)
+    raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
