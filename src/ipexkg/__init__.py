@@ -5,5 +5,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from ipexkg.build import build, build_graph, summarize
+from ipexkg.validate import validate_graph
 
-__all__ = ["__version__", "build", "build_graph", "summarize"]
+__all__ = ["__version__", "build", "build_graph", "summarize", "validate_graph"]
