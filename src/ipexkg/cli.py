@@ -7,8 +7,10 @@ per problem (file, line, column, fix) with no traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import Graph
@@ -80,17 +82,30 @@ def _read_graphs(paths: Sequence[Path]) -> Graph:
     return graph
 
 
+@contextmanager
+def _literal_warnings_silenced() -> Iterator[None]:
+    """Keep rdflib from logging a traceback for each ill-typed literal (SHACL reports them)."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ipexkg.validate import report_jsonld, report_turtle, validate_graph
 
-    if args.files:
-        result = validate_graph(_read_graphs(args.files))
-    else:
-        from ipexkg.build import build
-        from ipexkg.curation import load_dataset
+    with _literal_warnings_silenced():
+        if args.files:
+            result = validate_graph(_read_graphs(args.files))
+        else:
+            from ipexkg.build import build
+            from ipexkg.curation import load_dataset
 
-        built = build(load_dataset(args.data))
-        result = validate_graph(built.graph, origins=built.origins)
+            built = build(load_dataset(args.data))
+            result = validate_graph(built.graph, origins=built.origins)
     if args.format == "json":
         sys.stdout.write(report_jsonld(result))
     elif args.format == "ttl":

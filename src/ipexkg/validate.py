@@ -294,7 +294,7 @@ def _origin(
 
 
 def _findings(graph: Graph, report: Graph, origins: Mapping[Node, object]) -> list[Finding]:
-    findings: set[Finding] = set()
+    merged: dict[tuple[Any, ...], tuple[dict[str, Any], set[str]]] = {}
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
@@ -307,19 +307,21 @@ def _findings(graph: Graph, report: Graph, origins: Mapping[Node, object]) -> li
             kind = "qc"
         else:
             kind = _curie(component).removeprefix("sh:").removesuffix("ConstraintComponent")
-        findings.add(
-            Finding(
-                focus=_curie(focus),
-                label=_describe(graph, focus),
-                shape=_curie(shape) if shape is not None else "?",
-                path=_path_text(report, path) if path is not None else None,
-                value=_value_text(graph, value) if value is not None else None,
-                severity=_SEVERITY.get(report.value(result, SH.resultSeverity), "Violation"),
-                message=str(message) if message is not None else "",
-                origin=_origin(graph, origins, focus, path, value),
-                component=kind,
-            )
-        )
+        fields = {
+            "focus": _curie(focus),
+            "label": _describe(graph, focus),
+            "shape": _curie(shape) if shape is not None else "?",
+            "path": _path_text(report, path) if path is not None else None,
+            "value": _value_text(graph, value) if value is not None else None,
+            "severity": _SEVERITY.get(report.value(result, SH.resultSeverity), "Violation"),
+            "message": str(message) if message is not None else "",
+            "origin": _origin(graph, origins, focus, path, value),
+        }
+        key = tuple(fields.values())
+        merged.setdefault(key, (fields, set()))[1].add(kind)
+    findings = [
+        Finding(**fields, component="+".join(sorted(kinds))) for fields, kinds in merged.values()
+    ]
     return sorted(
         findings,
         key=lambda f: (_RANK[f.severity], f.focus, f.shape, f.path or "", f.value or ""),
@@ -346,6 +348,8 @@ def _text(findings: Sequence[Finding], conforms: bool, triples: int, shapes: int
                 where = f"{where} = {finding.value}" if where else finding.value
             elif finding.component in {"MinCount", "QualifiedMinCount"}:
                 where = f"{where} (missing)"
+            elif finding.component in {"MaxCount", "QualifiedMaxCount"}:
+                where = f"{where} (too many values)"
             lines.append(f"  {finding.severity.lower():9} {finding.shape}  {where}".rstrip())
             lines.append(f"            {finding.message}")
         lines.append("")
