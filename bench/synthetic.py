@@ -12,10 +12,12 @@ Run ``python bench/synthetic.py 100000 out.nt`` to write one as N-Triples.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
 
 from ipexkg.build import build_graph
 from ipexkg.namespaces import bind
@@ -25,10 +27,12 @@ __all__ = ["DISEASE", "synthetic_graph"]
 DISEASE = URIRef("http://purl.obolibrary.org/obo/MONDO_0010580")
 
 
-def _copy_triples(base: Graph, associations: set[URIRef], copy: int):  # type: ignore[no-untyped-def]
+def _copy_triples(
+    base: Graph, associations: set[URIRef], copy: int
+) -> Iterator[tuple[Node, Node, Node]]:
     disease = URIRef(f"http://purl.obolibrary.org/obo/MONDO_{2_000_000 + copy:07d}")
 
-    def rename(term):  # type: ignore[no-untyped-def]
+    def rename(term: Node) -> Node:
         if term == DISEASE:
             return disease
         if term in associations:

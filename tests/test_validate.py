@@ -202,6 +202,17 @@ def test_cli_reads_every_format_from_the_extension(suffix: str, tmp_path: Path) 
     assert main(["validate", str(target)]) == 0
 
 
+def test_cli_resolves_the_packages_own_jsonld_context_locally(tmp_path: Path, capsys) -> None:
+    from ipexkg.jsonld import CONTEXT_IRI
+
+    graph = Graph().parse(FIXTURES / "valid" / "03-causal-gene-with-fraction.ttl")
+    document = json.loads(graph.serialize(format="json-ld"))
+    path = tmp_path / "own-context.jsonld"
+    path.write_text(json.dumps({"@context": CONTEXT_IRI, "@graph": document}), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "conforms: 0 violations" in capsys.readouterr().out
+
+
 def test_cli_validates_the_union_of_several_files(capsys) -> None:
     files = [str(p) for p in sorted((FIXTURES / "valid").glob("*.ttl"))]
     assert main(["validate", *files]) == 0

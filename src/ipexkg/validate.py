@@ -283,6 +283,8 @@ def _add_qc_results(report: Graph, rows: Iterable[tuple[StoredQuery, dict[str, N
 def _origin(
     graph: Graph, origins: Mapping[Node, object], focus: Node, path: Node | None, value: Node | None
 ) -> str | None:
+    if not origins:
+        return None
     if focus in origins:
         return str(origins[focus])
     if isinstance(path, URIRef) and value is not None:
