@@ -7,7 +7,9 @@ import pytest
 from ipexkg import resources
 
 
-@pytest.mark.parametrize("getter", ["data_dir", "hpo_data_dir"], ids=lambda g: g)
+@pytest.mark.parametrize(
+    "getter", ["data_dir", "hpo_data_dir", "shapes_dir", "query_dir"], ids=lambda g: g
+)
 def test_folders_exist_and_have_files(getter: str) -> None:
     folder = getattr(resources, getter)()
     assert folder.is_dir(), folder

@@ -6,5 +6,6 @@ __version__ = "0.1.0"
 
 from ipexkg.build import build, build_graph, summarize
 from ipexkg.queries import run_query
+from ipexkg.validate import validate_graph
 
-__all__ = ["__version__", "build", "build_graph", "run_query", "summarize"]
+__all__ = ["__version__", "build", "build_graph", "run_query", "summarize", "validate_graph"]
