@@ -681,7 +681,10 @@ def _check_fraction(ds: Dataset, row: Row) -> Iterator[Problem]:
     count, total = row["has_count"], row["has_total"]
     if count and not total:
         yield _problem(
-            ds, row, "has_total", "has_count needs has_total (the number of patients studied)",
+            ds,
+            row,
+            "has_total",
+            "has_count needs has_total (the number of patients studied)",
             "give has_total too",
         )
     elif count and total:
