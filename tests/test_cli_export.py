@@ -9,7 +9,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from ipexkg.cli import main
-from ipexkg.export import CONTEXT_FILE
+from ipexkg.export import CONTEXT_FILE, serialize_turtle
 from ipexkg.rdfio import read_rdf
 
 
@@ -60,13 +60,14 @@ def test_release_lists_sizes_and_checksums(
     assert (tmp_path / "SHA256SUMS").is_file()
 
 
+# rdflib's own N-Quads/TriG readers warn about their deprecated Dataset API once per triple
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("target", ["x.nt", "x.jsonld", "x.rdf", "x.trig", "x.nq", "x.ttl"])
 def test_convert_between_formats_keeps_the_triples(
     tmp_path: Path, target: str, graph: Graph
 ) -> None:
     source = tmp_path / "in.ttl"
-    assert main(["export", "--format", "ttl", "--out", str(tmp_path)]) == 0
-    (tmp_path / "ipexkg.ttl").rename(source)
+    source.write_text(serialize_turtle(graph), encoding="utf-8")
     assert main(["convert", str(source), str(tmp_path / target)]) == 0
     assert isomorphic(_graph(tmp_path / target), graph)
 

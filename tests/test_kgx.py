@@ -167,13 +167,14 @@ def test_kgx_to_rdf_to_kgx_gives_the_same_rows(kgx: Kgx) -> None:
 
 def test_graph_to_kgx_to_graph_keeps_every_node_and_edge_fact(graph: Graph, kgx: Kgx) -> None:
     """Everything but the vocabulary and the sources of text facts comes back unchanged."""
-    text_facts = _associations(graph) - _edge_associations(graph)
-    records = {s for row in kgx.nodes for s in [row["id"][0]]}
+    edges = _edge_associations(graph)
+    text_facts = _associations(graph) - edges
+    records = {row["id"][0] for row in kgx.nodes}
     expected = Graph()
     for s, p, o in graph:
         if s in text_facts:
             continue
-        if compress(str(s)) in records or str(s) in records or s in _edge_associations(graph):
+        if s in edges or compress(str(s)) in records or str(s) in records:
             expected.add((s, p, o))
     back = kgx_to_graph(kgx)
     assert len(back) == len(expected)
