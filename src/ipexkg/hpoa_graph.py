@@ -10,7 +10,7 @@ hash of the row under ``https://w3id.org/ipexkg/hpoa/association/``, apart from 
 
 The same statements come as rdflib triples (:func:`hpoa_triples`, :func:`convert_hpoa`) or as
 N-Triples lines (:func:`hpoa_ntriples`), which is several times faster for the whole file
-(10^5 annotation rows, about 3.6 million triples) and loads straight into a triple store.
+(271,702 annotation rows, about 3.6 million triples) and loads straight into a triple store.
 Rows this model has no place for are skipped; :func:`hpoa_row_problem` says why.
 """
 
