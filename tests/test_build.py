@@ -164,3 +164,24 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path, seeds: tuple[
         outputs.append((out / "ipexkg.ttl").read_bytes())
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 10_000
+
+
+def test_main_job_builds_validates_exports_and_answers(tmp_path: Path, capsys) -> None:
+    from ipexkg.cli import main
+
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "validate: conforms: 0 violations" in printed
+    assert "MAXO:0000747" in printed  # the default query names the curative treatment
+    listed = {line.split()[1] for line in (out / "SHA256SUMS").read_text().splitlines()}
+    assert {"ipexkg.ttl", "ipexkg.nt", "ipexkg.jsonld", "ipexkg_edges.tsv"} <= listed
+    assert listed == {p.name for p in out.iterdir()} - {"SHA256SUMS"}
+
+
+def test_main_job_without_export_writes_nothing(tmp_path: Path, capsys) -> None:
+    from ipexkg.cli import main
+
+    assert main(["build", "--no-export", "--out", str(tmp_path / "out")]) == 0
+    assert "conforms" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()

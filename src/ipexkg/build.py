@@ -174,6 +174,14 @@ def _add_fact(graph: Graph, ds: Dataset, row: Row, origins: dict[URIRef, Origin]
     node = association_iri(row, ds)
     origins[node] = Origin(ds.display_path(row.table), row.line)
     graph.add((subject, pred, obj))
+    if (
+        isinstance(obj, URIRef)
+        and row.cells.get("object_label")
+        and (obj, RDFS.label, None) not in graph
+    ):
+        # a cross-referenced record gets the label its mapping source gives it, so a graph
+        # that also describes the record (e.g. HPO's annotations of OMIM diseases) adds nothing
+        graph.add((obj, RDFS.label, Literal(row["object_label"], lang="en")))
     add = graph.add
     add((node, RDF.type, curie_term(category)))
     add((node, RDF.subject, subject))

@@ -40,15 +40,30 @@ def _print_error(error: IpexkgError) -> None:
 def _cmd_build(args: argparse.Namespace) -> int:
     from ipexkg.build import build, summarize
     from ipexkg.curation import load_dataset
-    from ipexkg.export import write_turtle
+    from ipexkg.queries import run_query
+    from ipexkg.release import write_release
+    from ipexkg.results import format_result
+    from ipexkg.validate import validate_graph
 
     dataset = load_dataset(args.data)
-    result = build(dataset)
-    out = Path(args.out)
-    path = write_turtle(result.graph, out / "ipexkg.ttl")
-    print(f"wrote {path}")
-    for line in summarize(result.graph).lines():
+    built = build(dataset)
+    for line in summarize(built.graph).lines():
         print(line)
+    with _literal_warnings_silenced():
+        validation = validate_graph(built.graph, origins=built.origins)
+    if not validation.conforms:
+        sys.stderr.write(validation.text)
+        print("the graph does not conform; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"validate: {validation.summary}")
+    if args.no_export:
+        return EXIT_OK
+    release = write_release(Path(args.out), dataset)
+    print(f"export: {len(release.files)} files in {release.out_dir} (SHA256SUMS lists them)")
+    if args.query:
+        answer = run_query(args.query, built.graph)
+        print(f"query {args.query}:")
+        print(format_result(answer, "table", width=70), end="")
     return EXIT_OK
 
 
@@ -360,13 +375,23 @@ def _cmd_convert_hpoa(args: argparse.Namespace) -> int:
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
-        help="build the graph from the curated tables and write it",
-        description="Build the graph from the curated tables, write Turtle and print a summary.",
-        epilog="example:\n  ipexkg build --out build",
+        help="the main job: build, validate, export every format, answer a query",
+        description="Build the graph from the curated tables and print a summary; validate it "
+        "(SHACL shapes and QC queries; nothing is written unless it conforms); write every "
+        "export format with the VoID/DCAT description, SSSOM table and SHA256SUMS; and answer "
+        "a stored query.",
+        epilog="examples:\n  ipexkg build --out build\n"
+        "  ipexkg build --query endocrine-manifestations\n  ipexkg build --no-export",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--out", default="build", help="output folder (default: build)")
     p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.add_argument(
+        "--query",
+        default="curative-treatment",
+        help="stored query to answer at the end (default: curative-treatment; '' for none)",
+    )
+    p.add_argument("--no-export", action="store_true", help="build and validate only")
     p.set_defaults(handler=_cmd_build)
 
 
