@@ -31,6 +31,7 @@ from synthetic import synthetic_graph
 from ipexkg import queries
 from ipexkg import validate as v
 from ipexkg.build import build
+from ipexkg.engines import copy_to_oxigraph
 
 
 def _median(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -88,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         scan, _ = _median(lambda g=graph: _scan(g), repeat)
         total, wall = _median(lambda g=graph: v.validate_graph(g), repeat)
         shacl, _ = _median(lambda g=graph: _shacl(g), repeat)
-        copy, _ = _median(lambda g=graph: v._oxigraph_store(g), repeat)
-        store = v._oxigraph_store(graph)
+        copy, _ = _median(lambda g=graph: copy_to_oxigraph(g), repeat)
+        store = copy_to_oxigraph(graph)
         qc, _ = _median(lambda s=store: _qc_queries(s), repeat)
         reference = reference or total
         rows.append((name, len(graph), repeat, total, wall, shacl, copy, qc, scan, reference))

@@ -22,11 +22,12 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.query import Result
 from rdflib.term import Node
 
+from ipexkg.engines import from_oxigraph, to_oxigraph
 from ipexkg.export import serialize_ntriples
 from ipexkg.hpo import iter_hpo_annotations
 from ipexkg.hpoa_graph import HPOA_ASSOCIATION, hpoa_ntriples
@@ -69,18 +70,6 @@ class Merge:
     foreign_minted: tuple[str, ...]
 
 
-def _ox(term: Node) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(term)  # pragma: no cover - the graph has no blank nodes
-
-
 def _iris(graph: Graph) -> set[str]:
     return {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
 
@@ -111,7 +100,7 @@ def merge(graph: Graph) -> Merge:
     shared_iris = frozenset(iri for iri in _iris(graph) if _occurs(store, iri))
     shared_triples = tuple(
         sorted(
-            (t for t in graph if ox.Quad(*map(_ox, t)) in store),
+            (t for t in graph if ox.Quad(*map(to_oxigraph, t)) in store),
             key=lambda t: tuple(x.n3() for x in t),
         )
     )
@@ -176,16 +165,7 @@ def test_shared_terms_keep_the_package_labels(merge: Merge, graph: Graph) -> Non
 
 
 def _from_ox(term: Any) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    return None if term is None else from_oxigraph(term)
 
 
 def _key(term: Node | None) -> tuple[str, str]:

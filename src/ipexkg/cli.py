@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from rdflib import Graph
-
 from ipexkg import __version__
 from ipexkg.errors import IpexkgError
 
@@ -123,7 +121,6 @@ def _parse_params(items: Sequence[str]) -> dict[str, str]:
 
 
 def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from rdflib import Graph
 
     if args.graph:
         paths = [Path(p) for p in args.graph]
@@ -133,13 +130,9 @@ def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             from ipexkg.engines import load_oxigraph
 
             return load_oxigraph(paths)
-        from ipexkg.rdfio import read_rdf
+        from ipexkg.rdfio import read_graph
 
-        graph = Graph(bind_namespaces="core")
-        for path in paths:
-            for triple in read_rdf(path).triples((None, None, None)):
-                graph.add(triple)
-        return graph
+        return read_graph(paths)
     if args.data is not None:
         from ipexkg.build import build_graph
         from ipexkg.curation import load_dataset
@@ -255,17 +248,6 @@ def _add_query(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_query)
 
 
-def _read_graphs(paths: Sequence[Path]) -> Graph:
-    from ipexkg.namespaces import bind
-    from ipexkg.rdfio import read_rdf
-
-    graph = bind(Graph(bind_namespaces="core"))
-    for path in paths:
-        for triple in read_rdf(path).triples((None, None, None)):
-            graph.add(triple)
-    return graph
-
-
 @contextmanager
 def _literal_warnings_silenced() -> Iterator[None]:
     """Keep rdflib from logging a traceback for each ill-typed literal (SHACL reports them)."""
@@ -279,11 +261,12 @@ def _literal_warnings_silenced() -> Iterator[None]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from ipexkg.rdfio import read_graph
     from ipexkg.validate import report_jsonld, report_turtle, validate_graph
 
     with _literal_warnings_silenced():
         if args.files:
-            result = validate_graph(_read_graphs(args.files))
+            result = validate_graph(read_graph(args.files))
         else:
             from ipexkg.build import build
             from ipexkg.curation import load_dataset

@@ -17,6 +17,7 @@ from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
 from ipexkg.errors import InputError
@@ -26,7 +27,9 @@ from ipexkg.results import QueryResult, Term, canonical_term, display
 __all__ = [
     "ENGINES",
     "Source",
+    "copy_to_oxigraph",
     "execute",
+    "from_oxigraph",
     "load_oxigraph",
     "oxigraph_store",
     "to_oxigraph",
@@ -65,18 +68,26 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _from_oxigraph(term: object) -> Term:
-    if term is None:
-        return None
+def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """Return the rdflib term of a pyoxigraph term (``xsd:string`` literals as simple literals)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return canonical_term(Literal(term.value, lang=term.language))
-        return canonical_term(Literal(term.value, datatype=URIRef(term.datatype.value)))
-    raise QueryError(f"the engine returned an unsupported term: {term!r}")
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+def _from_oxigraph(term: object) -> Term:
+    if term is None:
+        return None
+    if not isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        raise QueryError(f"the engine returned an unsupported term: {term!r}")
+    return canonical_term(from_oxigraph(term))
 
 
 def _quads(graph: Graph) -> Iterator[ox.Quad]:
@@ -96,9 +107,15 @@ def oxigraph_store(graph: Graph) -> ox.Store:
     size = len(graph)
     if cached is not None and cached[0]() is graph and cached[1] == size:
         return cached[2]
+    store = copy_to_oxigraph(graph)
+    _STORES[key] = (weakref.ref(graph, lambda _: _STORES.pop(key, None)), size, store)
+    return store
+
+
+def copy_to_oxigraph(graph: Graph) -> ox.Store:
+    """Return a new in-memory Oxigraph store holding ``graph``'s triples (no cache)."""
     store = ox.Store()
     store.bulk_extend(_quads(graph))
-    _STORES[key] = (weakref.ref(graph, lambda _: _STORES.pop(key, None)), size, store)
     return store
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from ipexkg.errors import InputError
 from ipexkg.jsonld import CONTEXT_IRI, context_document
 
-__all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "read_rdf"]
+__all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "read_graph", "read_rdf"]
 
 #: file extension -> rdflib parser name
 FORMATS = {
@@ -166,3 +167,17 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Dataset:
         message = str(exc).split(": ", 1)[-1] if xml_line else str(exc)
         raise InputError(f"{where}: {fmt} syntax error: {message}") from None
     return dataset
+
+
+def read_graph(paths: Sequence[Path | str]) -> Graph:
+    """Read RDF files into one graph: the union of their triples (named graphs included).
+
+    :raises InputError: as :func:`read_rdf`, for the first file that cannot be read
+    """
+    from ipexkg.namespaces import bind
+
+    graph = bind(Graph(bind_namespaces="core"))
+    for path in paths:
+        for triple in read_rdf(path).triples((None, None, None)):
+            graph.add(triple)
+    return graph

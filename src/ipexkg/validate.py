@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 import curies
-import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
@@ -26,6 +25,7 @@ from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from ipexkg.engines import copy_to_oxigraph, from_oxigraph
 from ipexkg.identifiers import compress
 from ipexkg.namespaces import PREFIXES, bind
 from ipexkg.queries import StoredQuery, load_queries
@@ -203,61 +203,19 @@ def _as_graph(graph: Graph) -> Graph:
     return merged
 
 
-def _ox_term(term: Node, cache: dict[Node, Any]) -> Any:
-    found = cache.get(term)
-    if found is not None:
-        return found
-    if isinstance(term, URIRef):
-        found = ox.NamedNode(str(term))
-    elif isinstance(term, BNode):
-        found = ox.BlankNode(str(term))
-    elif isinstance(term, Literal) and term.language:
-        found = ox.Literal(str(term), language=term.language)
-    elif isinstance(term, Literal) and term.datatype is not None:
-        found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    else:
-        found = ox.Literal(str(term))
-    cache[term] = found
-    return found
-
-
-def _rdflib_term(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return (
-        Literal(term.value)
-        if datatype == str(XSD.string)
-        else Literal(term.value, datatype=URIRef(datatype))
-    )
-
-
-def _oxigraph_store(graph: Graph) -> ox.Store:
-    store = ox.Store()
-    cache: dict[Node, Any] = {}
-    store.bulk_extend(
-        ox.Quad(_ox_term(s, cache), _ox_term(p, cache), _ox_term(o, cache)) for s, p, o in graph
-    )
-    return store
-
-
 def _run_qc(
     graph: Graph, queries: Sequence[StoredQuery]
 ) -> list[tuple[StoredQuery, dict[str, Node]]]:
     """Run each QC query in Oxigraph; return (query, row) for every row (each a violation)."""
     if not queries:
         return []
-    store = _oxigraph_store(graph)
+    store = copy_to_oxigraph(graph)
     rows: list[tuple[StoredQuery, dict[str, Node]]] = []
     for query in queries:
         solutions = store.query(query.text)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            row = {n: _rdflib_term(solution[n]) for n in names if solution[n] is not None}
+            row = {n: from_oxigraph(solution[n]) for n in names if solution[n] is not None}
             if "focus" in row:
                 rows.append((query, row))
     return rows
