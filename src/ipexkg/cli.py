@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipexkg import __version__
 from ipexkg.errors import IpexkgError
@@ -23,6 +24,8 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
+if TYPE_CHECKING:
+    _Sub = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _print_error(error: IpexkgError) -> None:
@@ -188,7 +191,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_query(sub: argparse._SubParsersAction) -> None:
+def _add_query(sub: _Sub) -> None:
     from ipexkg.engines import ENGINES
     from ipexkg.results import FORMATS, GRAPH_FORMATS
 
@@ -355,7 +358,7 @@ def _cmd_convert_hpoa(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_build(sub: argparse._SubParsersAction) -> None:
+def _add_build(sub: _Sub) -> None:
     p = sub.add_parser(
         "build",
         help="the main job: build, validate, export every format, answer a query",
@@ -378,7 +381,7 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_build)
 
 
-def _add_lint(sub: argparse._SubParsersAction) -> None:
+def _add_lint(sub: _Sub) -> None:
     p = sub.add_parser(
         "lint",
         help="check the curated tables and rewrite them in canonical form",
@@ -392,7 +395,7 @@ def _add_lint(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_lint)
 
 
-def _add_validate(sub: argparse._SubParsersAction) -> None:
+def _add_validate(sub: _Sub) -> None:
     p = sub.add_parser(
         "validate",
         help="check a graph against the SHACL shapes and the QC queries",
@@ -419,7 +422,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_validate)
 
 
-def _add_export(sub: argparse._SubParsersAction) -> None:
+def _add_export(sub: _Sub) -> None:
     from ipexkg.export import ALL_FORMATS
     from ipexkg.jsonld import JSONLD_FORMS
 
@@ -453,7 +456,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_export)
 
 
-def _add_release(sub: argparse._SubParsersAction) -> None:
+def _add_release(sub: _Sub) -> None:
     p = sub.add_parser(
         "release",
         help="write a release: every format, VoID/DCAT description, SSSOM, SHA256SUMS",
@@ -468,7 +471,7 @@ def _add_release(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_release)
 
 
-def _add_convert(sub: argparse._SubParsersAction) -> None:
+def _add_convert(sub: _Sub) -> None:
     from ipexkg.rdfio import FORMATS
 
     p = sub.add_parser(
@@ -493,7 +496,7 @@ def _add_convert(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_convert)
 
 
-def _add_convert_hpoa(sub: argparse._SubParsersAction) -> None:
+def _add_convert_hpoa(sub: _Sub) -> None:
     p = sub.add_parser(
         "convert-hpoa",
         help="convert HPO disease annotations (phenotype.hpoa) into this model",
@@ -516,7 +519,7 @@ def _add_convert_hpoa(sub: argparse._SubParsersAction) -> None:
 
 
 #: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
-_COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+_COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_build,
     _add_validate,
     _add_lint,

@@ -117,11 +117,11 @@ def _node_objects(graph: Graph, compact: bool) -> list[dict[str, Any]]:
             node.setdefault(name(str(p)), []).append(_value(o, compact))
     nodes = []
     for subject in sorted(properties, key=str):
-        node: dict[str, Any] = {"@id": name(str(subject))}
+        record: dict[str, Any] = {"@id": name(str(subject))}
         for key, values in properties[subject].items():
             ordered = sorted(values, key=_sort_key)
-            node[key] = ordered[0] if compact and len(ordered) == 1 else ordered
-        nodes.append(node)
+            record[key] = ordered[0] if compact and len(ordered) == 1 else ordered
+        nodes.append(record)
     return nodes
 
 

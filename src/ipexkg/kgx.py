@@ -498,12 +498,12 @@ def kgx_to_graph(kgx: Kgx) -> Graph:
     edge_xrefs: dict[str, set[str]] = {}
     for row in kgx.edges:
         for triple in _edge_triples(row):
-            graph.add(triple)  # type: ignore[arg-type]
+            graph.add(triple)
         if (row.get("original_predicate") or row["predicate"])[0] in {
             compress(str(p)) for p in _XREF_EDGE_PREDICATES
         }:
             edge_xrefs.setdefault(row["subject"][0], set()).add(row["object"][0])
     for row in kgx.nodes:
         for triple in _node_triples(row, edge_xrefs.get(row["id"][0], set())):
-            graph.add(triple)  # type: ignore[arg-type]
+            graph.add(triple)
     return graph

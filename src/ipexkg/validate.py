@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import curies
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
@@ -213,6 +214,8 @@ def _run_qc(
     rows: list[tuple[StoredQuery, dict[str, Node]]] = []
     for query in queries:
         solutions = store.query(query.text)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError(f"QC query {query.name} is not a SELECT query")
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             row = {n: from_oxigraph(solution[n]) for n in names if solution[n] is not None}
@@ -223,6 +226,8 @@ def _run_qc(
 
 def _add_qc_results(report: Graph, rows: Iterable[tuple[StoredQuery, dict[str, Node]]]) -> None:
     node = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    if node is None:
+        raise ValueError("the report graph has no sh:ValidationReport node")
     for query, row in rows:
         result = BNode()
         report.add((node, SH.result, result))
@@ -239,29 +244,36 @@ def _add_qc_results(report: Graph, rows: Iterable[tuple[StoredQuery, dict[str, N
 
 
 def _origin(
-    graph: Graph, origins: Mapping[Node, object], focus: Node, path: Node | None, value: Node | None
+    graph: Graph,
+    origins: Mapping[URIRef, object],
+    focus: Node,
+    path: Node | None,
+    value: Node | None,
 ) -> str | None:
     if not origins:
         return None
-    if focus in origins:
+    if isinstance(focus, URIRef) and focus in origins:
         return str(origins[focus])
     if isinstance(path, URIRef) and value is not None:
         for node in graph.subjects(RDF.subject, focus):
             if (node, RDF.predicate, path) in graph and (node, RDF.object, value) in graph:
-                if node in origins:
+                if isinstance(node, URIRef) and node in origins:
                     return str(origins[node])
     return None
 
 
-def _findings(graph: Graph, report: Graph, origins: Mapping[Node, object]) -> list[Finding]:
+def _findings(graph: Graph, report: Graph, origins: Mapping[URIRef, object]) -> list[Finding]:
     merged: dict[tuple[Any, ...], tuple[dict[str, Any], set[str]]] = {}
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
+        if focus is None:
+            continue
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
         shape = report.value(result, SH.sourceShape)
         component = report.value(result, SH.sourceConstraintComponent)
         message = report.value(result, SH.resultMessage)
+        severity = report.value(result, SH.resultSeverity)
         is_qc = isinstance(shape, URIRef) and str(shape).startswith(str(QC))
         if component is None or is_qc:
             kind = "qc"
@@ -273,7 +285,9 @@ def _findings(graph: Graph, report: Graph, origins: Mapping[Node, object]) -> li
             "shape": _curie(shape) if shape is not None else "?",
             "path": _path_text(report, path) if path is not None else None,
             "value": _value_text(graph, value) if value is not None else None,
-            "severity": _SEVERITY.get(report.value(result, SH.resultSeverity), "Violation"),
+            "severity": _SEVERITY.get(severity, "Violation")
+            if isinstance(severity, URIRef)
+            else "Violation",
             "message": str(message) if message is not None else "",
             "origin": _origin(graph, origins, focus, path, value),
         }
@@ -326,7 +340,7 @@ def _text(findings: Sequence[Finding], conforms: bool, triples: int, shapes: int
 def validate_graph(
     graph: Graph,
     *,
-    origins: Mapping[Node, object] | None = None,
+    origins: Mapping[URIRef, object] | None = None,
     shapes: Graph | None = None,
     qc_queries: Sequence[StoredQuery] | None = None,
 ) -> ValidationResult:
