@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, RDFS
 
 from ipexkg.engines import ENGINES, execute, oxigraph_store, with_values
-from ipexkg.hpo import hpo_data_dir
+from ipexkg.hpo import hpo_descendants
 from ipexkg.identifiers import expand
 from ipexkg.queries import (
     ParameterError,
@@ -151,25 +151,6 @@ def test_the_fact_set_covers_every_association_of_the_graph(graph: Graph) -> Non
     assert counted == len(associations)
 
 
-def _hpo_descendants(root: str) -> set[str]:
-    children: dict[str, set[str]] = {}
-    term = None
-    for line in (hpo_data_dir() / "hp.obo").read_text(encoding="utf-8").splitlines():
-        if line.startswith("id: "):
-            term = line[4:].strip()
-        elif line.startswith("is_a: ") and term:
-            children.setdefault(line[6:16], set()).add(term)
-        elif line.startswith("["):
-            term = None
-    out, stack = {root}, [root]
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in out:
-                out.add(child)
-                stack.append(child)
-    return out
-
-
 SYSTEMS = {
     "endocrine-manifestations": "HP:0000818",
     "haematological-manifestations": "HP:0001871",
@@ -185,7 +166,7 @@ def test_system_query_lists_every_ipex_phenotype_of_its_hpo_category(
     phenotypes = {
         row[0] for row in run_query("manifestations", graph).rows if isinstance(row[0], str)
     }
-    expected = phenotypes & _hpo_descendants(category)
+    expected = phenotypes & hpo_descendants(category)
     listed = {row[0] for row in run_query(name, graph).rows}
     assert listed == expected, (
         f"update the VALUES list of queries/cq/{name}.rq: add {sorted(expected - listed)}, "

@@ -20,6 +20,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from ipexkg.hpo import hpo_descendants
 from ipexkg.identifiers import expand
 from ipexkg.model import (
     ASSOCIATION_KINDS,
@@ -29,7 +30,7 @@ from ipexkg.model import (
 )
 from ipexkg.namespaces import curie_term
 from ipexkg.rdfio import read_rdf
-from ipexkg.resources import hpo_data_dir, query_dir
+from ipexkg.resources import query_dir
 from ipexkg.validate import SHAPES, load_shapes, validate_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -168,27 +169,8 @@ def test_frequency_terms_follow_the_model(shapes: Graph) -> None:
     assert frequency == {str(expand(term)) for term in FREQUENCY_TERMS}
 
 
-def _hpo_descendants(root: str) -> set[str]:
-    children: dict[str, set[str]] = {}
-    term = None
-    for line in (hpo_data_dir() / "hp.obo").read_text(encoding="utf-8").splitlines():
-        if line.startswith("id: "):
-            term = line[4:].strip()
-        elif line.startswith("is_a: ") and term:
-            children.setdefault(line[6:].split(" ! ")[0].strip(), set()).add(term)
-        elif line.startswith("["):
-            term = None
-    found, todo = {root}, [root]
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 def test_onset_terms_are_hpo_onset_and_its_descendants(shapes: Graph) -> None:
-    onsets = {str(expand(t)) for t in _hpo_descendants("HP:0003674")}
+    onsets = {str(expand(t)) for t in hpo_descendants("HP:0003674")}
     assert _in_list(shapes, SHAPES["AssociationShape-onset"]) == onsets
     assert _in_list(shapes, SHAPES["OnsetShape"]) == onsets
 
