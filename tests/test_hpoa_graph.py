@@ -117,7 +117,7 @@ def test_knowledge_base_rows_cite_the_record_and_its_source() -> None:
     assert _one(graph, node, DCTERMS.source) == expand("OMIM:100000")
     assert not list(graph.objects(node, BIOLINK.publications))
     assert _one(graph, node, BIOLINK.primary_knowledge_source) == expand("infores:omim")
-    assert _one(graph, node, BIOLINK.has_evidence) == expand("ECO:0000501")
+    assert _one(graph, node, BIOLINK.has_evidence) == expand("ECO:0007669")
     assert _one(graph, node, BIOLINK.agent_type) == Literal("automated_agent")
 
 

@@ -47,8 +47,8 @@ Triple = tuple[URIRef, URIRef, Node]
 #: namespace of the association nodes minted for HPO annotation rows
 HPOA_ASSOCIATION = IPEXKG["hpoa/association/"]
 
-#: HPO evidence codes -> ECO (dossier A9; IEA as in Monarch's phenotype ingest)
-_EVIDENCE = {"PCS": "ECO:0006017", "TAS": "ECO:0000304", "IEA": "ECO:0000501"}
+#: HPO evidence codes -> ECO (dossier A8: PCS, TAS; IEA as gaf-eco-mapping.txt maps it)
+_EVIDENCE = {"PCS": "ECO:0006017", "TAS": "ECO:0000304", "IEA": "ECO:0007669"}
 #: sex column -> PATO (as in Monarch's phenotype ingest)
 _SEX = {"MALE": "PATO:0000384", "FEMALE": "PATO:0000383"}
 #: prefix of a disease record -> the knowledge base's infores id
