@@ -59,7 +59,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"validate: {validation.summary}")
     if args.no_export:
         return EXIT_OK
-    release = write_release(Path(args.out), dataset)
+    release = write_release(Path(args.out), dataset, graph=built.graph)
     print(f"export: {len(release.files)} files in {release.out_dir} (SHA256SUMS lists them)")
     if args.query:
         answer = run_query(args.query, built.graph)

@@ -324,13 +324,17 @@ def dataset_description(
     return graph
 
 
-def release_files(dataset: Dataset | None = None) -> tuple[dict[str, bytes], int]:
+def release_files(
+    dataset: Dataset | None = None, *, graph: Graph | None = None
+) -> tuple[dict[str, bytes], int]:
     """Return every file of a release as name -> bytes, and the number of triples in the graph.
 
+    :param graph: the graph already built from ``dataset`` (built here when not given)
     :raises ipexkg.curation.CurationError: when the tables have problems
     """
     ds = dataset if dataset is not None else load_dataset()
-    graph = build_graph(ds)
+    if graph is None:
+        graph = build_graph(ds)
     files = export_files(graph, ("all",))
     files[SSSOM_FILE] = sssom_text(ds).encode("utf-8")
     description = dataset_description(graph, files)
@@ -339,13 +343,16 @@ def release_files(dataset: Dataset | None = None) -> tuple[dict[str, bytes], int
     return files, len(graph)
 
 
-def write_release(out_dir: Path | str, dataset: Dataset | None = None) -> Release:
+def write_release(
+    out_dir: Path | str, dataset: Dataset | None = None, *, graph: Graph | None = None
+) -> Release:
     """Write a release into ``out_dir`` (every file atomically) and return what was written.
 
+    :param graph: the graph already built from ``dataset`` (built here when not given)
     :raises ipexkg.curation.CurationError: when the tables have problems (nothing is written)
     """
     out = Path(out_dir)
-    files, triples = release_files(dataset)
+    files, triples = release_files(dataset, graph=graph)
     for name, data in files.items():
         write_bytes_atomic(out / name, data)
     listing = tuple(
