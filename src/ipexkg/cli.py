@@ -127,11 +127,9 @@ def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     if args.graph:
         paths = [Path(p) for p in args.graph]
-        if args.engine == "oxigraph" and all(
-            p.suffix.lower() in (".nt", ".ttl", ".nq", ".trig") for p in paths
-        ):
-            from ipexkg.engines import load_oxigraph
+        from ipexkg.engines import OXIGRAPH_SUFFIXES, load_oxigraph
 
+        if args.engine == "oxigraph" and all(p.suffix.lower() in OXIGRAPH_SUFFIXES for p in paths):
             return load_oxigraph(paths)
         from ipexkg.rdfio import read_graph
 

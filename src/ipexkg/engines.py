@@ -26,6 +26,7 @@ from ipexkg.results import QueryResult, Term, canonical_term, display
 
 __all__ = [
     "ENGINES",
+    "OXIGRAPH_SUFFIXES",
     "Source",
     "copy_to_oxigraph",
     "execute",
@@ -47,6 +48,8 @@ _OX_FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG,
 }
+#: file extensions that :func:`load_oxigraph` reads straight into a store
+OXIGRAPH_SUFFIXES = frozenset(_OX_FORMATS)
 _STORES: dict[int, tuple[weakref.ref[Graph], int, ox.Store]] = {}
 
 
