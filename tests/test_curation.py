@@ -11,6 +11,7 @@ import pytest
 
 from ipexkg.cli import main
 from ipexkg.curation import TABLES, canonical_text, read_table
+from ipexkg.model import FREQUENCY_TERMS
 
 
 def _edit_cell(folder: Path, table: str, column: str, value: str, line: int = 2) -> str:
@@ -205,3 +206,26 @@ def test_lint_sorts_multi_valued_sources_and_is_then_stable(data_copy, capsys) -
     assert "|".join(sorted(sources)) in rewritten
     assert main(["lint", "--check", "--data", str(data_copy)]) == 0
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "term"),
+    [
+        (9, 200, "HP:0040283"),
+        (1, 200, "HP:0040284"),
+        (59, 200, "HP:0040282"),
+        (199, 200, "HP:0040280"),
+    ],
+    ids=["4.5%-occasional", "0.5%-very-rare", "29.5%-frequent", "99.5%-obligate"],
+)
+def test_half_percentages_round_up_as_sparql_round_does(count: int, total: int, term: str) -> None:
+    """Lint and the QC query frequency-contradicts-fraction must agree on boundary fractions."""
+    from rdflib import Graph
+
+    from ipexkg.model import frequency_term_for
+
+    assert frequency_term_for(count, total) == term
+    rows = Graph().query(f"SELECT (ROUND(100 * {count} / {total}) AS ?p) WHERE {{}}")
+    sparql_whole = int(next(iter(rows))[0])
+    low, high = FREQUENCY_TERMS[term]
+    assert low <= sparql_whole <= high

@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from ipexkg.hpo import HpoAnnotation, hpo_descendants, hpo_terms
 from ipexkg.identifiers import prefix_map
-from ipexkg.model import FREQUENCY_TERMS, frequency_term_for
+from ipexkg.model import FREQUENCY_TERMS, frequency_term_for, frequency_term_for_percentage
 from ipexkg.namespaces import BIOLINK, IPEX, IPEXKG, PAV, bind
 
 __all__ = [
@@ -184,14 +184,6 @@ def _percentage(value: Decimal) -> _Lit:
     return _Lit(str(value.quantize(Decimal("0.1"), ROUND_HALF_UP)), _XSD_DECIMAL)
 
 
-def _term_for_percentage(value: Decimal) -> str | None:
-    whole = int(value.quantize(Decimal(1), ROUND_HALF_UP))
-    for term, (low, high) in FREQUENCY_TERMS.items():
-        if low <= whole <= high:
-            return term
-    return None
-
-
 _HAS_COUNT, _HAS_TOTAL, _HAS_PERCENTAGE = (
     _B + x for x in ("has_count", "has_total", "has_percentage")
 )
@@ -214,7 +206,7 @@ def _frequency(out: list[_Statement], node: str, text: str) -> None:
     elif percent:
         value = Decimal(percent.group(1))
         out.append((node, _HAS_PERCENTAGE, _Lit(str(value), _XSD_DECIMAL)))
-        term = _term_for_percentage(value)
+        term = frequency_term_for_percentage(value)
     if term:
         out.append((node, _FREQUENCY_QUALIFIER, _expand(term)))
 

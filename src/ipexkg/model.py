@@ -6,6 +6,7 @@ Slot and class names are those of the Biolink model 4.4.6 schema (a test checks 
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "PUBLICATION_CATEGORIES",
     "XREF_PREDICATES",
     "frequency_term_for",
+    "frequency_term_for_percentage",
 ]
 
 NODE_CATEGORIES = frozenset(
@@ -172,16 +174,22 @@ FREQUENCY_TERMS: MappingProxyType[str, tuple[float, float]] = MappingProxyType(
 )
 
 
-def frequency_term_for(count: int, total: int) -> str | None:
-    """Return the HPO frequency term whose range holds ``count/total``, or None between ranges.
+def frequency_term_for_percentage(percentage: Decimal) -> str | None:
+    """Return the HPO frequency term whose range holds ``percentage``, or None outside 0-100.
 
     HPO's ranges are whole percentages and leave gaps (e.g. 99.5 %), so the percentage is rounded
-    to a whole number before it is placed.
+    to a whole number first, halves upwards as SPARQL's ROUND does, so that the QC query
+    ``frequency-contradicts-fraction-violation`` and this function always agree.
     """
-    if total <= 0 or not 0 <= count <= total:
-        return None
-    pct = round(100.0 * count / total)
+    whole = percentage.quantize(Decimal(1), ROUND_HALF_UP)
     for term, (low, high) in FREQUENCY_TERMS.items():
-        if low <= pct <= high:
+        if low <= whole <= high:
             return term
     return None
+
+
+def frequency_term_for(count: int, total: int) -> str | None:
+    """Return the HPO frequency term whose range holds ``count/total``, or None between ranges."""
+    if total <= 0 or not 0 <= count <= total:
+        return None
+    return frequency_term_for_percentage(Decimal(100 * count) / Decimal(total))
