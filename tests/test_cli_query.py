@@ -13,6 +13,16 @@ from ipexkg.export import write_turtle
 from ipexkg.queries import catalogue
 
 
+def _ad_hoc_on_both_engines(query: Path, data: Path, fmt: str, capsys) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run ``ipexkg query --file`` on rdflib and on Oxigraph; return both outputs."""
+    outputs = []
+    for engine in ("rdflib", "oxigraph"):
+        argv = ["query", "--file", str(query), "--graph", str(data), "--engine", engine, "-f", fmt]
+        assert main(argv) == 0
+        outputs.append(capsys.readouterr().out)
+    return outputs
+
+
 def test_list_shows_every_query_with_summary_and_parameters(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["query", "--list"]) == 0
     out = capsys.readouterr().out
@@ -85,21 +95,7 @@ def test_adhoc_file_on_a_graph_file_with_both_engines(tmp_path: Path, graph: Gra
         "SELECT ?gene WHERE { ?gene a biolink:Gene } ORDER BY ?gene\n",
         encoding="utf-8",
     )
-    outputs = []
-    for engine in ("rdflib", "oxigraph"):
-        argv = [
-            "query",
-            "--file",
-            str(query),
-            "--graph",
-            str(data),
-            "--engine",
-            engine,
-            "-f",
-            "tsv",
-        ]
-        assert main(argv) == 0
-        outputs.append(capsys.readouterr().out)
+    outputs = _ad_hoc_on_both_engines(query, data, "tsv", capsys)
     assert outputs[0] == outputs[1]
     assert outputs[0].splitlines() == [
         "gene",
@@ -139,19 +135,5 @@ def test_quads_files_are_read_into_the_default_graph_by_both_engines(
     )
     query = tmp_path / "all.rq"
     query.write_text("SELECT ?s ?o WHERE { ?s <http://e/p> ?o } ORDER BY ?s ?o\n", encoding="utf-8")
-    outputs = []
-    for engine in ("rdflib", "oxigraph"):
-        argv = [
-            "query",
-            "--file",
-            str(query),
-            "--graph",
-            str(data),
-            "--engine",
-            engine,
-            "-f",
-            "csv",
-        ]
-        assert main(argv) == 0
-        outputs.append(capsys.readouterr().out)
+    outputs = _ad_hoc_on_both_engines(query, data, "csv", capsys)
     assert outputs[0] == outputs[1] == "s,o\nhttp://e/a,http://e/b\nhttp://e/c,http://e/d\n"

@@ -252,16 +252,21 @@ def test_cli_exits_2_on_unreadable_input(kind: str, tmp_path: Path, capsys) -> N
     assert captured.out == ""
 
 
-@pytest.mark.parametrize("kind", ["syntax", "binary", "remote-context"])
-def test_unreadable_input_gives_no_traceback_in_a_real_process(kind: str, tmp_path: Path) -> None:
-    path, words = _unreadable(tmp_path, kind)
-    proc = subprocess.run(
+def _validate_in_a_real_process(path: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ipexkg validate PATH`` in a new interpreter, as a user would."""
+    return subprocess.run(
         [sys.executable, "-m", "ipexkg", "validate", str(path)],
         capture_output=True,
         text=True,
         check=False,
         env={**os.environ, "PYTHONPATH": str(SRC)},
     )
+
+
+@pytest.mark.parametrize("kind", ["syntax", "binary", "remote-context"])
+def test_unreadable_input_gives_no_traceback_in_a_real_process(kind: str, tmp_path: Path) -> None:
+    path, words = _unreadable(tmp_path, kind)
+    proc = _validate_in_a_real_process(path)
     assert proc.returncode == 2
     assert words in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -273,13 +278,7 @@ def test_broken_literals_are_reported_without_a_traceback(tmp_path: Path) -> Non
     )
     path = tmp_path / "bad-literal.ttl"
     path.write_text(text, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "ipexkg", "validate", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-    )
+    proc = _validate_in_a_real_process(path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "ipexsh:AssociationShape-count" in proc.stdout
