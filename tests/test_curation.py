@@ -117,6 +117,22 @@ def test_fraction_and_frequency_term_must_agree(data_copy, tmp_path, capsys) -> 
     _assert_failed_cleanly(code, err, tmp_path / "out", f"phenotypes.tsv:{line}", "does not fit")
 
 
+def test_percentage_and_frequency_term_must_agree(data_copy, tmp_path, capsys) -> None:
+    lines = (data_copy / "phenotypes.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    line = next(
+        i
+        for i, text in enumerate(lines[1:], 2)
+        if text.split("\t")[header.index("has_percentage")]
+        and text.split("\t")[header.index("frequency")]
+    )
+    current = lines[line - 1].split("\t")[header.index("frequency")]
+    other = "HP:0040285" if current != "HP:0040285" else "HP:0040280"
+    _edit_cell(data_copy, "phenotypes", "frequency", other, line=line)
+    code, err = _build(data_copy, tmp_path / "out", capsys)
+    _assert_failed_cleanly(code, err, tmp_path / "out", f"phenotypes.tsv:{line}", "does not fit")
+
+
 def test_binary_table_is_refused(data_copy, tmp_path, capsys) -> None:
     (data_copy / "statements.tsv").write_bytes(b"\x00\x01\x02")
     code, err = _build(data_copy, tmp_path / "out", capsys)
