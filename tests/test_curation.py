@@ -101,14 +101,16 @@ def test_invented_orcid_is_rejected(data_copy, tmp_path, capsys) -> None:
     _assert_failed_cleanly(code, err, tmp_path / "out", "curators.tsv:2", "not a valid ORCID")
 
 
-def test_fraction_and_frequency_term_must_agree(data_copy, tmp_path, capsys) -> None:
+@pytest.mark.parametrize("measure", ["has_count", "has_percentage"])
+def test_fraction_or_percentage_and_frequency_term_must_agree(
+    measure, data_copy, tmp_path, capsys
+) -> None:
     lines = (data_copy / "phenotypes.tsv").read_text(encoding="utf-8").splitlines()
     header = lines[0].split("\t")
     line = next(
         i
         for i, text in enumerate(lines[1:], 2)
-        if text.split("\t")[header.index("has_count")]
-        and text.split("\t")[header.index("frequency")]
+        if text.split("\t")[header.index(measure)] and text.split("\t")[header.index("frequency")]
     )
     current = lines[line - 1].split("\t")[header.index("frequency")]
     other = "HP:0040285" if current != "HP:0040285" else "HP:0040280"

@@ -215,7 +215,11 @@ def _add_fact(graph: Graph, ds: Dataset, row: Row, origins: dict[URIRef, Origin]
     elif cells.get("has_total"):
         add((node, BIOLINK.has_total, Literal(int(cells["has_total"]))))
     if cells.get("has_percentage"):
-        add((node, BIOLINK.has_percentage, Literal(Decimal(cells["has_percentage"]))))
+        # a whole number gets one decimal place, as Turtle writes decimals (95 -> 95.0)
+        measured = Decimal(cells["has_percentage"])
+        if measured == measured.to_integral_value():
+            measured = measured.quantize(Decimal("0.1"))
+        add((node, BIOLINK.has_percentage, Literal(measured)))
     if cells.get("description"):
         add((node, DCTERMS.description, Literal(cells["description"], lang="en")))
 
