@@ -83,7 +83,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     if args.check and report.not_canonical:
         print("run 'ipexkg lint' to rewrite the tables in canonical form", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{report.rows} rows in {report.tables} tables: ok")
+    print(f"{report.rows} rows in {report.tables} tables, {report.reviews} review rows: ok")
     return EXIT_OK
 
 
@@ -382,9 +382,10 @@ def _add_build(sub: _Sub) -> None:
 def _add_lint(sub: _Sub) -> None:
     p = sub.add_parser(
         "lint",
-        help="check the curated tables and rewrite them in canonical form",
-        description="Check every curated table (cells, references, HPO ids and labels) and "
-        "rewrite the tables sorted in canonical form. With --check nothing is written.",
+        help="check the curated tables and their reviews; rewrite them in canonical form",
+        description="Check every curated table (cells, references, HPO ids and labels) and its "
+        "review file data/reviews/<table>.tsv (every row reviewed, known verdicts, actions and "
+        "reviewers), and rewrite both sorted in canonical form. With --check nothing is written.",
         epilog="examples:\n  ipexkg lint\n  ipexkg lint --check --data my-tables/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
