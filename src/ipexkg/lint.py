@@ -25,6 +25,11 @@ class LintReport:
     reviews: int = 0
 
 
+def _display(table: Table, root: Path) -> str:
+    """Return the path of a table file as messages show it (``data/reviews/x.tsv``)."""
+    return f"{root.name}/{table.path.relative_to(root).as_posix()}"
+
+
 def _not_canonical(tables: Mapping[str, Table], root: Path) -> list[tuple[Table, str]]:
     found = []
     for table in tables.values():
@@ -33,7 +38,7 @@ def _not_canonical(tables: Mapping[str, Table], root: Path) -> list[tuple[Table,
         except (OSError, UnicodeDecodeError):
             continue
         if current != canonical_text(table):
-            found.append((table, table.path.relative_to(root.parent).as_posix()))
+            found.append((table, _display(table, root)))
     return found
 
 
@@ -52,7 +57,7 @@ def lint(root: Path | None = None, fix: bool = True) -> LintReport:
         readable = {
             name: table
             for name, table in reviews.items()
-            if table.path.relative_to(root.parent).as_posix() not in unreadable
+            if _display(table, root) not in unreadable
         }
         review_problems.extend(check_reviews(dataset, readable))
     problems.extend(review_problems)
