@@ -74,9 +74,10 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     report = lint(args.data, fix=not args.check)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
+    rewritten = not args.check and not report.problems  # lint writes nothing while problems remain
     for name in report.not_canonical:
-        verb = "rewrote" if not args.check else "not in canonical form:"
-        print(f"{verb} {name}", file=sys.stderr if args.check else sys.stdout)
+        verb = "rewrote" if rewritten else "not in canonical form:"
+        print(f"{verb} {name}", file=sys.stdout if rewritten else sys.stderr)
     if report.problems:
         print(f"{len(report.problems)} problem(s)", file=sys.stderr)
         return EXIT_FAILED
