@@ -146,7 +146,8 @@ def test_build_error_has_no_traceback_in_a_real_process(data_copy, tmp_path) -> 
     assert "Traceback" not in proc.stderr
 
 
-def test_lint_rewrites_shuffled_table_into_canonical_form(data_copy, capsys) -> None:
+def test_lint_rewrites_shuffled_table_into_canonical_form(reviewed_copy, capsys) -> None:
+    data_copy = reviewed_copy
     path = data_copy / "phenotypes.tsv"
     original = path.read_text(encoding="utf-8")
     lines = original.splitlines()
@@ -191,7 +192,8 @@ def test_python_api_raises_curation_error(data_copy) -> None:
     assert any(p.line == 2 and p.path.endswith("phenotypes.tsv") for p in info.value.problems)
 
 
-def test_lint_sorts_multi_valued_sources_and_is_then_stable(data_copy, capsys) -> None:
+def test_lint_sorts_multi_valued_sources_and_is_then_stable(reviewed_copy, capsys) -> None:
+    data_copy = reviewed_copy
     path = data_copy / "phenotypes.tsv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split("\t")

@@ -143,6 +143,9 @@ def _add_nodes(graph: Graph, ds: Dataset, origins: dict[URIRef, Origin]) -> None
             graph.add((iri, BIOLINK.xref, expand(f"doi:{row['doi']}")))
         if row["pmcid"]:
             graph.add((iri, DCTERMS.identifier, Literal(row["pmcid"])))
+        if row["comment"]:
+            # what is known of the publication, and what could not be verified, travels with it
+            graph.add((iri, DCTERMS.description, Literal(row["comment"], lang="en")))
     for row in ds.rows("curators"):
         iri = IPEXKG[f"curator/{row['id']}"]
         origins[iri] = Origin(ds.display_path("curators"), row.line)
@@ -162,7 +165,7 @@ def _fact_parts(row: Row) -> tuple[str, str, URIRef | Literal]:
         return row["predicate"], row["category"], expand(row["object"])
     if table == "statements":
         return row["predicate"], "biolink:Association", Literal(row["value"], lang="en")
-    if row["predicate"] == "skos:exactMatch":
+    if row["predicate"] in ("skos:exactMatch", "skos:relatedMatch"):
         return row["predicate"], "biolink:Association", expand(row["object"])
     return row["predicate"], "biolink:Association", Literal(row["object"])
 

@@ -44,6 +44,7 @@ __all__ = [
     "check_dataset",
     "load_dataset",
     "read_table",
+    "row_key",
 ]
 
 SEP = "|"
@@ -461,6 +462,12 @@ def _canonical_cell(column: Column, value: str) -> str:
 
 def _canonical_cells(spec: TableSpec, row: Row) -> dict[str, str]:
     return {c.name: _canonical_cell(c, row[c.name]) for c in spec.columns}
+
+
+def row_key(spec: TableSpec, row: Row) -> tuple[str, ...]:
+    """Return the canonical values of the row's key columns (what makes the row unique)."""
+    columns = {c.name: c for c in spec.columns}
+    return tuple(_canonical_cell(columns[name], row[name]) for name in spec.key)
 
 
 def canonical_text(table: Table) -> str:
