@@ -539,21 +539,114 @@ def _parser() -> argparse.ArgumentParser:
         "  ipexkg release --out release",
     )
     parser.add_argument("--version", action="version", version=f"ipexkg {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in _COMMANDS:
         add(sub)
     return parser
 
 
+#: exit status of an unexpected failure (a bug): distinct from 1 (checks failed) and 2 (bad input)
+EXIT_INTERNAL = 3
+#: exit status after Ctrl-C (128 + SIGINT), as shells report it
+EXIT_INTERRUPTED = 130
+_REPORT_TO = "the ipexkg maintainers (see README, Development)"
+
+
+def _safe_streams() -> None:
+    """Never fail on printing: a terminal that cannot show a character gets an escape."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (OSError, ValueError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
+def _where(error: BaseException) -> str:
+    """Return the innermost frame of the package (file:line in function), or the last frame."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if "/ipexkg/" in f.filename.replace("\\", "/")]
+    frame = (ours or frames)[-1] if frames else None
+    if frame is None:
+        return "unknown place"
+    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+
+
+def _unexpected(error: BaseException, command: str, debug: bool) -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exception(error)
+    kind = type(error).__name__
+    message = str(error).splitlines()[0] if str(error) else "(no message)"
+    print(
+        f"internal error: ipexkg {command} failed with {kind}: {message} (at {_where(error)}); "
+        f"this is a bug: please report it to {_REPORT_TO} with the command and the "
+        f"output of 'ipexkg --debug {command} ...'",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+class _OneLineLog(logging.Handler):
+    """Print a library's log record as one ``warning:`` line, never with its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lines = record.getMessage().strip().splitlines()
+        line = (lines[0] if lines else record.levelname).split(", Converter=")[0]
+        if line not in self.seen:  # one line per distinct message
+            self.seen.add(line)
+            print(f"warning: {line}", file=sys.stderr)
+
+
+def _one_line_library_logs() -> None:
+    """rdflib logs a traceback for each ill-typed literal it reads; a user gets one line."""
+    logger = logging.getLogger("rdflib")
+    logger.handlers = [_OneLineLog()]
+    logger.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 failed checks, 2 bad input)."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code.
+
+    0 ok, 1 failed checks, 2 bad input (unreadable, invalid or busy), 3 an unexpected error (a
+    bug; one line names what failed and where, ``--debug`` shows the traceback), 130 Ctrl-C.
+    """
+    _safe_streams()
+    _one_line_library_logs()
+    try:
+        args = _parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     handler: Handler = args.handler
     try:
         return handler(args)
     except IpexkgError as error:
         _print_error(error)
-        return EXIT_FAILED if getattr(error, "problems", None) else EXIT_BAD_INPUT
+        return EXIT_FAILED if getattr(error, "exit_failed", False) else EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # the reader went away (``ipexkg query ... | head``): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        where = error.filename or ""
+        print(f"error: {where}{': ' if where else ''}{error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"interrupted: ipexkg {args.command} stopped; nothing half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        return _unexpected(error, args.command, args.debug)

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from rdflib.namespace import XSD
+
 from ipexkg.errors import IpexkgError
 from ipexkg.hpo import hpo_terms
-from ipexkg.identifiers import CurieError, check_curie
+from ipexkg.identifiers import CurieError, check_curie, expand
 from ipexkg.model import (
     ASSOCIATION_KINDS,
     FREQUENCY_TERMS,
@@ -28,6 +30,7 @@ from ipexkg.model import (
     XREF_PREDICATES,
     frequency_term_for,
 )
+from ipexkg.terms import iri_problem, literal_problem
 
 __all__ = [
     "TABLES",
@@ -47,12 +50,18 @@ __all__ = [
 SEP = "|"
 #: how a publication row says that its title could not be verified (the title is then left out)
 TITLE_NOT_VERIFIED = "title not verified"
-_URL = re.compile(r"^https?://[^\s|]+$")
-_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
-_PMCID = re.compile(r"^PMC\d+$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_YEAR = re.compile(r"^(1[89]|20)\d\d$")
-_CURATOR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# ASCII everywhere: Python's \d and str.isdigit() also accept '²', which int() and XSD refuse
+_URL = re.compile(r"^https?://[^\s|]+$", re.ASCII)
+_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", re.ASCII)
+_PMCID = re.compile(r"^PMC\d+$", re.ASCII)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$", re.ASCII)
+_YEAR = re.compile(r"^(1[89]|20)\d\d$", re.ASCII)
+_CURATOR = re.compile(r"^[a-z0-9][a-z0-9-]*$", re.ASCII)
+_INT = re.compile(r"^[0-9]+$", re.ASCII)
+_PMID = re.compile(r"^[1-9][0-9]*$", re.ASCII)
+_PERCENT = re.compile(r"^[0-9]+(\.[0-9]+)?$", re.ASCII)
+#: characters that break a line for some reader (str.splitlines) or are invisible controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -241,9 +250,11 @@ class Problem:
     column: str | None
     message: str
     fix: str | None = None
+    #: the file could not be read at all (missing, empty, binary, not UTF-8): exit status 2
+    unreadable: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
         if self.column:
             where += f": column {self.column!r}"
         text = f"{where}: {self.message}"
@@ -256,6 +267,11 @@ class CurationError(IpexkgError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def exit_failed(self) -> bool:
+        """True when every file could be read and some checks failed (exit 1, not 2)."""
+        return not any(p.unreadable for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -299,8 +315,35 @@ class Dataset:
         return f"{self.root.name}/{TABLES[name].filename}"
 
 
+def _iri_of(kind: str, value: str) -> str | None:
+    """Return the IRI a cell of ``kind`` becomes in the graph (None: it becomes no IRI)."""
+    if kind == "curie" or (kind in ("source", "sources") and not _URL.match(value)):
+        return str(expand(value))
+    if kind in ("source", "sources", "url"):
+        return value
+    if kind == "doi":
+        return str(expand(f"doi:{value}"))
+    if kind == "orcid":
+        return f"https://orcid.org/{value}"
+    return None
+
+
+#: cell kind -> the XSD datatype of the literal it becomes
+_TYPED = {"int": XSD.integer, "percent": XSD.decimal, "date": XSD.date, "year": XSD.gYear}
+
+
 def _check_cell(kind: str, value: str) -> tuple[str, str | None] | None:
-    """Check one non-empty cell; return (message, fix) when it is wrong."""
+    """Check one non-empty cell; return (message, fix) when it is wrong.
+
+    Every cell that becomes an IRI or a typed literal is checked with :mod:`ipexkg.terms`, the
+    same rules the build and the writers apply, so what lint passes never crashes them.
+    """
+    control = _CONTROL.search(value)
+    if control:
+        return (
+            f"control or line-break character U+{ord(control.group()):04X} in the cell",
+            "delete it; a cell is one line of text",
+        )
     try:
         if kind == "curie":
             check_curie(value)
@@ -313,23 +356,34 @@ def _check_cell(kind: str, value: str) -> tuple[str, str | None] | None:
                 check_curie(value)
     except CurieError as exc:
         return str(exc), "use PREFIX:ID with a prefix of ontology/prefixes/"
-    if kind == "int" and not value.isdigit():
-        return f"{value!r} is not a non-negative whole number", "write digits only, e.g. 43"
+    wrong = _check_format(kind, value)
+    if wrong:
+        return wrong
+    for one in value.split(SEP) if kind == "sources" else (value,):
+        iri = _iri_of(kind, one)
+        why = iri_problem(iri) if iri is not None else None
+        if why:
+            return f"{one!r} becomes the IRI <{iri}>, {why}", "percent-encode the character"
+    if kind in _TYPED:
+        why = literal_problem(value, str(_TYPED[kind]))
+        if why:
+            return why, None
+    return None
+
+
+def _check_format(kind: str, value: str) -> tuple[str, str | None] | None:
+    if kind == "int" and not _INT.match(value):
+        return f"{value!r} is not a non-negative whole number", "write digits 0-9 only, e.g. 43"
     if kind == "percent":
-        try:
-            number = float(value)
-        except ValueError:
+        if not _PERCENT.match(value):
             return f"{value!r} is not a number", "write a percentage such as 73.2"
-        if not 0.0 <= number <= 100.0:
+        if not 0.0 <= float(value) <= 100.0:
             return f"{value!r} is not a percentage between 0 and 100", None
     if kind == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not an ISO date", "write YYYY-MM-DD"
+        return _date_problem(value)
     if kind == "year" and not _YEAR.match(value):
         return f"{value!r} is not a plausible year", "write four digits, 1800-2099"
-    if kind == "pmid" and not (value.isdigit() and not value.startswith("0")):
+    if kind == "pmid" and not _PMID.match(value):
         return f"{value!r} is not a PubMed id", "write the digits only"
     if kind == "doi" and not _DOI.match(value):
         return f"{value!r} is not a DOI", "write 10.NNNN/suffix without 'doi:'"
@@ -341,6 +395,14 @@ def _check_cell(kind: str, value: str) -> tuple[str, str | None] | None:
         return f"{value!r} is not a curator id", "use lower-case letters, digits and '-'"
     if kind == "orcid" and not _valid_orcid(value):
         return f"{value!r} is not a valid ORCID", "write 0000-0000-0000-000X; never invent one"
+    return None
+
+
+def _date_problem(value: str) -> tuple[str, str | None] | None:
+    if literal_problem(value, str(XSD.date)) or len(value) != 10:
+        return f"{value!r} is not an ISO date", "write YYYY-MM-DD"
+    if dt.date.fromisoformat(value) > dt.date.today():
+        return f"{value} is in the future", "write the day the fact was curated"
     return None
 
 

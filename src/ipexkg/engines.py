@@ -258,6 +258,12 @@ def _projection(query: StoredQuery, fallback: list[str]) -> tuple[str, ...]:
 
 
 def _graph_result(form: str, graph: Graph) -> QueryResult:
+    from ipexkg.terms import iri_problem
+
+    for iri in {t for spo in graph for t in spo if isinstance(t, URIRef)}:
+        why = iri_problem(str(iri))
+        if why is not None:
+            raise QueryError(f"the {form} result has an invalid IRI <{iri}>: {why}")
     out = Graph(bind_namespaces="core")
     triples = sorted(
         {tuple(canonical_term(t) for t in triple) for triple in graph},
@@ -311,7 +317,13 @@ def execute(
     if engine == "rdflib":
         if not isinstance(source, Graph):
             raise QueryError("the rdflib engine needs an rdflib Graph, not an Oxigraph store")
-        return _rdflib(query, source, bindings)
+        try:
+            return _rdflib(query, source, bindings)
+        except QueryError:
+            raise
+        except Exception as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise QueryError(f"{query.name}: rdflib cannot evaluate the query: {first}") from None
     if engine == "oxigraph":
         store = source if isinstance(source, ox.Store) else oxigraph_store(source)
         return _oxigraph(query, store, bindings)
