@@ -46,6 +46,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from ipexkg.results import format_result
     from ipexkg.validate import validate_graph
 
+    _check_build_args(args)
     dataset = load_dataset(args.data)
     built = build(dataset)
     for line in summarize(built.graph).lines():
@@ -66,6 +67,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"query {args.query}:")
         print(format_result(answer, "table", width=70), end="")
     return EXIT_OK
+
+
+def _check_build_args(args: argparse.Namespace) -> None:
+    """Check every argument before anything is built or written (exit 2 on the first wrong)."""
+    from ipexkg.files import check_output_folder
+    from ipexkg.queries import QueryError, catalogue
+
+    if not args.no_export:
+        check_output_folder(args.out)
+    if args.query and args.query not in catalogue():
+        raise QueryError(f"no stored query named {args.query!r}; 'ipexkg query --list' lists them")
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -289,7 +301,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from ipexkg.build import build_graph
     from ipexkg.curation import load_dataset
     from ipexkg.export import export_all
+    from ipexkg.files import check_output_folder
 
+    check_output_folder(args.out)
     graph = build_graph(load_dataset(args.data))
     for path in export_all(graph, Path(args.out), args.format, args.jsonld_form):
         print(f"wrote {path} ({path.stat().st_size} bytes)")
@@ -298,8 +312,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_release(args: argparse.Namespace) -> int:
     from ipexkg.curation import load_dataset
+    from ipexkg.files import check_output_folder
     from ipexkg.release import write_release
 
+    check_output_folder(args.out)
     release = write_release(Path(args.out), load_dataset(args.data))
     print(f"release {__version__} in {release.out_dir} ({release.triples} triples)")
     for item in release.files:

@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from rdflib.namespace import XSD
 
-from ipexkg.errors import IpexkgError
+from ipexkg.errors import InputError, IpexkgError
 from ipexkg.hpo import hpo_terms
 from ipexkg.identifiers import CurieError, check_curie, expand
 from ipexkg.model import (
@@ -854,7 +854,13 @@ def check_dataset(ds: Dataset) -> list[Problem]:
 
 
 def read_dataset(root: Path) -> tuple[Dataset, list[Problem]]:
-    """Read every table of ``root`` and return it with all problems found (cells and references)."""
+    """Read every table of ``root`` and return it with all problems found (cells and references).
+
+    :raises InputError: when ``root`` is not a folder
+    """
+    if not root.is_dir():
+        what = "is not a folder" if root.exists() else "no such folder"
+        raise InputError(f"{root}: {what}; expected the folder of curated tables")
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     for name, spec in TABLES.items():

@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from ipexkg import __version__
 from ipexkg.errors import OutputError
-from ipexkg.files import write_bytes_atomic, write_text_atomic
+from ipexkg.files import check_output_folder, replace_folder, write_text_atomic
 from ipexkg.jsonld import context_text, jsonld_text
 from ipexkg.namespaces import IPEXKG
 from ipexkg.terms import graph_term_problems, xml_predicate_problem
@@ -280,14 +280,15 @@ def export_all(
     formats: Sequence[str] = ("all",),
     jsonld_form: str = "compact",
 ) -> list[Path]:
-    """Write ``graph`` in ``formats`` into ``out_dir`` (each file atomically); return the paths.
+    """Make ``out_dir`` hold ``graph`` in ``formats``, and only that; return the paths.
+
+    The folder is replaced whole or not at all (:func:`ipexkg.files.replace_folder`): files of
+    other formats from an earlier run are gone, so the folder never mixes two graphs.
 
     :raises ValueError: for an unknown format or JSON-LD form (before anything is written)
+    :raises ipexkg.errors.OutputError: when the folder cannot be (re)written
     """
-    out = Path(out_dir)
+    check_output_folder(out_dir)
     files = export_files(graph, formats, jsonld_form)
-    paths = []
-    for name, data in files.items():
-        write_bytes_atomic(out / name, data)
-        paths.append(out / name)
-    return paths
+    replace_folder(out_dir, files)
+    return [Path(out_dir) / name for name in files]
