@@ -134,7 +134,16 @@ def test_wrong_header(data_copy, tmp_path, capsys) -> None:
 def test_build_error_has_no_traceback_in_a_real_process(data_copy, tmp_path) -> None:
     _edit_cell(data_copy, "phenotypes", "object", "HPO:1")
     proc = subprocess.run(
-        [sys.executable, "-m", "ipexkg", "build", "--data", str(data_copy), "--out", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "ipexkg",
+            "build",
+            "--data",
+            str(data_copy),
+            "--out",
+            str(tmp_path / "out"),
+        ],
         capture_output=True,
         text=True,
         check=False,
