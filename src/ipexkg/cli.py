@@ -22,6 +22,8 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+#: default time limit of ``query`` in seconds (building the graph takes a few)
+QUERY_TIMEOUT = 300.0
 
 Handler = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
@@ -188,14 +190,21 @@ def _cmd_query(args: argparse.Namespace) -> int:
     allowed = FORMATS + GRAPH_FORMATS if graph_like else FORMATS
     if fmt not in allowed:
         raise QueryError(f"--format {fmt} does not fit a {form} query; use one of {allowed}")
-    result = run_query(query, _query_source(args), engine=args.engine, **params)
-    try:
-        text = format_result(result, fmt, width=args.width if fmt == "table" else 0)
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
+    from ipexkg.bounded import run_bounded
+
+    def answer() -> tuple[str, int]:
+        result = run_query(query, _query_source(args), engine=args.engine, **params)
+        try:
+            return format_result(result, fmt, width=args.width if fmt == "table" else 0), len(
+                result
+            )
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+
+    text, rows = run_bounded(answer, args.timeout, "the query")
     if args.out:
         write_text_atomic(Path(args.out), text)
-        print(f"wrote {args.out} ({len(result)} rows)")
+        print(f"wrote {args.out} ({rows} rows)")
     else:
         print(text, end="")
     return EXIT_OK
@@ -252,6 +261,14 @@ def _add_query(sub: _Sub) -> None:
     p.add_argument("--data", type=Path, default=None, help="build from this folder of tables")
     p.add_argument("--width", type=int, default=60, help="cut table cells to this width (0: never)")
     p.add_argument("--out", default=None, help="write the result to this file")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=QUERY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the query (loading included) after this long (default: {QUERY_TIMEOUT:g}; "
+        "0: no limit); it runs in a child process, killed at the limit",
+    )
     p.add_argument(
         "--export-catalogue",
         metavar="FILE",

@@ -33,6 +33,7 @@ from ipexkg.model import (
 from ipexkg.terms import iri_problem, literal_problem
 
 __all__ = [
+    "MAX_TABLE_BYTES",
     "TABLES",
     "Column",
     "CurationError",
@@ -417,19 +418,41 @@ def _valid_orcid(value: str) -> bool:
     return digits[-1] == ("X" if check == 10 else str(check))
 
 
+#: the largest table read (bytes): the curated tables are ~50 kB; a table this big is a mistake,
+#: and reading it whole would cost about 40 times its size in memory (documented in README)
+MAX_TABLE_BYTES = 10_000_000
+
+
+def _unreadable(display: str, line: int, message: str, fix: str | None = None) -> list[Problem]:
+    return [Problem(display, line, None, message, fix, unreadable=True)]
+
+
 def _decode(path: Path, display: str) -> tuple[list[str], list[Problem]]:
+    """Return the lines of a table (split on LF only, as TSV is), or why it cannot be read."""
     try:
+        size = path.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            return [], _unreadable(
+                display, 0, f"{size} bytes; a table may have at most {MAX_TABLE_BYTES}"
+            )
         data = path.read_bytes()
     except OSError as exc:
-        return [], [Problem(display, 0, None, f"cannot read the file: {exc.strerror}")]
-    if b"\x00" in data:
-        return [], [Problem(display, 1, None, "binary content (NUL byte); expected a TSV file")]
+        return [], _unreadable(display, 0, f"cannot read the file: {exc.strerror}")
+    if not data.strip():
+        return [], _unreadable(display, 0, "empty file; expected a header", "write the header")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return [], _unreadable(display, line, "binary content (NUL byte); expected a TSV file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [], [Problem(display, line, None, "not valid UTF-8", "save the file as UTF-8")]
-    return text.splitlines(), []
+        line = data.count(b"\n", 0, exc.start) + 1
+        return [], _unreadable(display, line, "not valid UTF-8", "save the file as UTF-8")
+    # only LF ends a line: str.splitlines() would also split on U+0085, U+2028 or a form feed
+    # inside a cell and shift every line number after it; a CR before the LF is dropped
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines, []
 
 
 def read_table(
@@ -443,8 +466,6 @@ def read_table(
     lines, problems = _decode(path, display)
     if problems:
         return Table(spec, path, ()), problems
-    if not lines:
-        return Table(spec, path, ()), [Problem(display, 1, None, "empty file; expected a header")]
     header = tuple(lines[0].split("\t"))
     if header != spec.header:
         missing = [c for c in spec.header if c not in header]
