@@ -600,15 +600,15 @@ def _safe_streams() -> None:
 
 
 def _where(error: BaseException) -> str:
-    """Return the innermost frame of the package (file:line in function), or the last frame."""
+    """Return where ``error`` was raised: the innermost frame (folder/file:line in function)."""
     import traceback
 
     frames = traceback.extract_tb(error.__traceback__)
-    ours = [f for f in frames if "/ipexkg/" in f.filename.replace("\\", "/")]
-    frame = (ours or frames)[-1] if frames else None
-    if frame is None:
+    if not frames:
         return "unknown place"
-    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+    frame = frames[-1]
+    path = Path(frame.filename)
+    return f"{path.parent.name}/{path.name}:{frame.lineno} in {frame.name}"
 
 
 def _unexpected(error: BaseException, command: str, debug: bool) -> int:
