@@ -28,15 +28,20 @@ BAD = Path(__file__).parent / "fixtures" / "bad"
 _OLD = {"ipexkg.ttl": b"# the old release\n"}
 
 
-def _edit(table: str, column: str, value: str, line: int | None = None) -> Callable[[Path], str]:
-    """Set one cell of ``table`` (on ``line``, or the first row where it is filled in)."""
+def _edit(
+    table: str, column: str, value: str, line: int | None = None, row: str = ""
+) -> Callable[[Path], str]:
+    """Set one cell of ``table`` (on ``line``, or the first row holding ``row`` where the cell
+    is filled in)."""
 
     def apply(data: Path) -> str:
         path = data / f"{table}.tsv"
         lines = path.read_text(encoding="utf-8").split("\n")
         index = lines[0].split("\t").index(column)
         number = line or next(
-            n for n, text in enumerate(lines[1:], start=2) if text and text.split("\t")[index]
+            n
+            for n, text in enumerate(lines[1:], start=2)
+            if text and text.split("\t")[index] and row in text
         )
         cells = lines[number - 1].split("\t")
         cells[index] = value
@@ -79,6 +84,21 @@ def _two_problems(char: str) -> Callable[[Path], str]:
         _edit("statements", "value", f"a{char}b", line=3)(data)
         _edit("statements", "date_curated", "2020-13-01", line=5)(data)
         return "data/statements.tsv:3"
+
+    return apply
+
+
+def _reversed_row(predicate: str) -> Callable[[Path], str]:
+    """Add the reverse of the first ``predicate`` fact, closing a cycle of two."""
+
+    def apply(data: Path) -> str:
+        path = data / "associations.tsv"
+        lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        cells = next(line.split("\t") for line in lines if f"\t{predicate}\t" in line)
+        cells[0], cells[1], cells[3], cells[4] = cells[3], cells[4], cells[0], cells[1]
+        lines.append("\t".join(cells))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return "data/associations.tsv:"
 
     return apply
 
@@ -134,6 +154,25 @@ CASES: dict[str, Case] = {
         1,
         ("does not match the HP pattern",),
         _edit("phenotypes", "object", "HP:00\u06600001"),
+    ),
+    # class 6: curation gaps
+    "nodes-mondo-id-unverified": Case(
+        _BUILD,
+        1,
+        ("verified_in names no source it can be checked in", "MONDO-MAP"),
+        _edit("nodes", "verified_in", "memory", row="MONDO:"),
+    ),
+    "associations-self-reference": Case(
+        _BUILD,
+        1,
+        ("MONDO:0010580 is related to itself",),
+        _edit("associations", "subject", "MONDO:0010580", row="biolink:similar_to"),
+    ),
+    "associations-cycle": Case(
+        _BUILD,
+        1,
+        ("biolink:contributes_to runs in a cycle: CL:0000815 -> HP:0002960 -> CL:0000815",),
+        _reversed_row("biolink:contributes_to"),
     ),
     # class 3: line numbers after characters str.splitlines() breaks on
     "table-u0085-in-cell": Case(

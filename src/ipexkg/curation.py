@@ -22,11 +22,13 @@ from ipexkg.hpo import hpo_terms
 from ipexkg.identifiers import CurieError, check_curie, expand
 from ipexkg.model import (
     ASSOCIATION_KINDS,
+    CHECKABLE_SOURCES,
     FREQUENCY_TERMS,
     KB_RECORD_PREFIXES,
     LITERAL_PREDICATES,
     NODE_CATEGORIES,
     PUBLICATION_CATEGORIES,
+    SYMMETRIC_PREDICATES,
     XREF_PREDICATES,
     frequency_term_for,
 )
@@ -868,9 +870,66 @@ def _check_facts(ds: Dataset) -> Iterator[Problem]:
             yield _problem(ds, row, "taxon", f"{row['taxon']} is not an organism taxon node")
 
 
+def _check_verified(ds: Dataset) -> Iterator[Problem]:
+    """A MONDO, UBERON or CL id must name where it was checked: a pinned source or a URL."""
+    for row in ds.rows("nodes"):
+        keys = CHECKABLE_SOURCES.get(row["id"].split(":", 1)[0])
+        if keys is None:
+            continue
+        named = [v.strip() for v in row.values("verified_in")]
+        if not any(v in keys or _URL.match(v) for v in named):
+            yield _problem(
+                ds,
+                row,
+                "verified_in",
+                f"{row['id']} is well-formed but verified_in names no source it can be checked in",
+                f"name one of {', '.join(sorted(keys))} (README lists them) or the record's URL",
+            )
+
+
+def _check_relations(ds: Dataset) -> Iterator[Problem]:
+    """No fact relates a node to itself; no relation but a symmetric one runs in a cycle."""
+    edges: dict[str, dict[str, list[Row]]] = {}
+    for table in ("associations", "xrefs"):
+        for row in ds.rows(table):
+            subject, obj = row["subject"], row["object"]
+            if subject == obj:
+                yield _problem(ds, row, "object", f"{subject} is related to itself")
+            elif row["predicate"] not in SYMMETRIC_PREDICATES:
+                edges.setdefault(row["predicate"], {}).setdefault(subject, []).append(row)
+    for predicate, graph in sorted(edges.items()):
+        yield from _cycles(ds, predicate, graph)
+
+
+def _cycles(ds: Dataset, predicate: str, graph: Mapping[str, list[Row]]) -> Iterator[Problem]:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> Iterator[Problem]:
+        state[node] = 1
+        for row in graph.get(node, ()):
+            target = row["object"]
+            if state.get(target) == 1:
+                cycle = " -> ".join([*path[path.index(target) :], node, target])
+                yield _problem(ds, row, "object", f"{predicate} runs in a cycle: {cycle}")
+            elif target not in state:
+                yield from visit(target, [*path, node])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            yield from visit(start, [])
+
+
 def check_dataset(ds: Dataset) -> list[Problem]:
-    """Return every cross-table problem: duplicates, unknown references, labels, HPO terms."""
-    problems = [*_check_keys(ds), *_check_nodes(ds), *_check_facts(ds)]
+    """Return every cross-table problem: duplicates, unknown references, labels, HPO terms,
+    unverifiable ids, self-references and cycles."""
+    problems = [
+        *_check_keys(ds),
+        *_check_nodes(ds),
+        *_check_facts(ds),
+        *_check_verified(ds),
+        *_check_relations(ds),
+    ]
     return sorted(problems, key=lambda p: (p.path, p.line, p.column or ""))
 
 
