@@ -11,7 +11,7 @@ of :mod:`ipexkg.results`, so the two can be compared row for row.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -301,6 +301,18 @@ def _oxigraph(
     return QueryResult("SELECT", variables, rows)
 
 
+def _evaluated(query: StoredQuery, engine: str, run: Callable[[], QueryResult]) -> QueryResult:
+    """Run ``run``; an engine's evaluation error (``SUM`` of IRIs, a bad ``REGEX``...) becomes a
+    :class:`QueryError` naming the query, as the engines report them as any exception."""
+    try:
+        return run()
+    except QueryError:
+        raise
+    except Exception as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise QueryError(f"{query.name}: {engine} cannot evaluate the query: {first}") from None
+
+
 def execute(
     query: StoredQuery,
     source: Source,
@@ -317,14 +329,9 @@ def execute(
     if engine == "rdflib":
         if not isinstance(source, Graph):
             raise QueryError("the rdflib engine needs an rdflib Graph, not an Oxigraph store")
-        try:
-            return _rdflib(query, source, bindings)
-        except QueryError:
-            raise
-        except Exception as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise QueryError(f"{query.name}: rdflib cannot evaluate the query: {first}") from None
+        graph = source
+        return _evaluated(query, "rdflib", lambda: _rdflib(query, graph, bindings))
     if engine == "oxigraph":
         store = source if isinstance(source, ox.Store) else oxigraph_store(source)
-        return _oxigraph(query, store, bindings)
+        return _evaluated(query, "Oxigraph", lambda: _oxigraph(query, store, bindings))
     raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
