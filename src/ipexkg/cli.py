@@ -194,10 +194,9 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
     def answer() -> tuple[str, int]:
         result = run_query(query, _query_source(args), engine=args.engine, **params)
+        width = args.width if fmt == "table" else 0
         try:
-            return format_result(result, fmt, width=args.width if fmt == "table" else 0), len(
-                result
-            )
+            return format_result(result, fmt, width=width), len(result)
         except ValueError as exc:
             raise QueryError(str(exc)) from None
 

@@ -321,7 +321,10 @@ class Dataset:
 def _iri_of(kind: str, value: str) -> str | None:
     """Return the IRI a cell of ``kind`` becomes in the graph (None: it becomes no IRI)."""
     if kind == "curie" or (kind in ("source", "sources") and not _URL.match(value)):
-        return str(expand(value))
+        try:
+            return str(expand(value))
+        except CurieError:  # a prefix with a pattern but no IRI: the cell stays a string
+            return None
     if kind in ("source", "sources", "url"):
         return value
     if kind == "doi":
@@ -420,8 +423,8 @@ def _valid_orcid(value: str) -> bool:
     return digits[-1] == ("X" if check == 10 else str(check))
 
 
-#: the largest table read (bytes): the curated tables are ~50 kB; a table this big is a mistake,
-#: and reading it whole would cost about 40 times its size in memory (documented in README)
+#: the largest table read (bytes): the curated tables are under 50 kB, so a table this big is a
+#: mistake; refusing it up front keeps reading, checking and building within bounded memory
 MAX_TABLE_BYTES = 10_000_000
 
 

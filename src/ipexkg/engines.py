@@ -135,14 +135,17 @@ def load_oxigraph(paths: list[Path]) -> ox.Store:
         fmt = _OX_FORMATS.get(path.suffix.lower())
         if fmt is None:
             raise InputError(f"{path}: Oxigraph reads {', '.join(sorted(_OX_FORMATS))} files here")
+        base = path.resolve().as_uri()  # relative IRIs resolve against the file, as in rdflib
         try:
             if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-                quads = ox.parse(path=str(path), format=fmt)
+                quads = ox.parse(path=str(path), format=fmt, base_iri=base)
                 store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
             else:
-                store.bulk_load(path=str(path), format=fmt)
+                store.bulk_load(path=str(path), format=fmt, base_iri=base)
         except FileNotFoundError:
             raise InputError(f"{path}: no such file") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
         except SyntaxError as exc:
             raise InputError(f"{path}: syntax error: {exc}") from None
     return store
