@@ -152,3 +152,16 @@ def test_write_error_names_the_output_file_and_keeps_the_old_folder(tmp_path: Pa
     assert ".tmp" not in proc.stderr and "ipexkg-new" not in proc.stderr
     assert _snapshot(out) == old
     assert _leftovers(out) == []
+
+
+def test_single_file_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    from ipexkg.files import write_text_atomic
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid now names no process
+    stale = tmp_path / f".x.nt.{gone.pid}.k1l2.tmp"
+    live = tmp_path / f".x.nt.{os.getpid()}.m3n4.tmp"  # a writer still running: kept
+    stale.write_text("half", encoding="utf-8")
+    live.write_text("half", encoding="utf-8")
+    write_text_atomic(tmp_path / "x.nt", "whole\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "x.nt"]

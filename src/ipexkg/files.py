@@ -47,17 +47,39 @@ def _output_error(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"{path}: cannot write ({exc.strerror or exc})")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _remove_dead_temporaries(path: Path) -> None:
+    """Remove the temporary files of ``path`` that a killed writer left (its pid is gone)."""
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isascii() and pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that the file is either complete or untouched.
 
     The file gets the permissions of any new file (0666 less the umask), not the owner-only
-    0600 of the temporary file it is written to first.
+    0600 of the temporary file it is written to first (``.NAME.PID.XXXX.tmp``, beside it; one
+    left by a killed writer is removed by the next write of the same file).
 
     :raises OutputError: naming ``path`` (never the temporary file) when it cannot be written
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _remove_dead_temporaries(path)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as exc:
         raise _output_error(path, exc) from None
     try:
