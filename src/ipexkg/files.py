@@ -149,7 +149,7 @@ def _locked(path: Path) -> Iterator[None]:
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise _output_error(lock, exc) from None
+        raise _output_error(path, exc) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -232,7 +232,10 @@ def replace_folder(out: Path | str, files: Mapping[str, bytes]) -> Path:
         check_output_folder(path)
         new = path.parent / f".{path.name}.ipexkg-new-{os.getpid()}"
         try:
-            new.mkdir()
+            try:
+                new.mkdir()
+            except OSError as exc:
+                raise _output_error(path, exc) from None
             for index, (name, data) in enumerate(sorted(files.items())):
                 if index == len(files) // 2:
                     _pause("mid-write")
