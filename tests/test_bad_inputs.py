@@ -219,6 +219,12 @@ CASES: dict[str, Case] = {
     "data-folder-missing": Case(
         ("build", "--data", "{tmp}/nowhere", "--out", "{out}"), 2, ("nowhere: no such folder",)
     ),
+    "lint-empty-table": Case(
+        ("lint", "--data", "{data}"),
+        2,
+        ("data/xrefs.tsv: empty file",),
+        _raw("xrefs", lambda b: b""),
+    ),
     "lint-check-u2028": Case(
         ("lint", "--check", "--data", "{data}"), 1, ("U+2028",), _two_problems("\u2028")
     ),

@@ -88,12 +88,13 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     report = lint(args.data, fix=not args.check)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
+    if report.problems:
+        print(f"{len(report.problems)} problem(s); nothing was rewritten", file=sys.stderr)
+        unreadable = any(p.unreadable for p in report.problems)
+        return EXIT_BAD_INPUT if unreadable else EXIT_FAILED
     for name in report.not_canonical:
         verb = "rewrote" if not args.check else "not in canonical form:"
         print(f"{verb} {name}", file=sys.stderr if args.check else sys.stdout)
-    if report.problems:
-        print(f"{len(report.problems)} problem(s)", file=sys.stderr)
-        return EXIT_FAILED
     if args.check and report.not_canonical:
         print("run 'ipexkg lint' to rewrite the tables in canonical form", file=sys.stderr)
         return EXIT_FAILED
