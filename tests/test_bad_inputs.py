@@ -171,7 +171,7 @@ CASES: dict[str, Case] = {
     "associations-cycle": Case(
         _BUILD,
         1,
-        ("biolink:contributes_to runs in a cycle: CL:0000815 -> HP:0002960 -> CL:0000815",),
+        ("biolink:contributes_to runs in a cycle: ",),
         _reversed_row("biolink:contributes_to"),
     ),
     # class 3: line numbers after characters str.splitlines() breaks on
