@@ -19,11 +19,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ipexkg import __version__
 from ipexkg.curation import FACT_TABLES, Dataset, Row, load_dataset
+from ipexkg.errors import OutputError
 from ipexkg.hpo import hpo_version
 from ipexkg.identifiers import expand
 from ipexkg.model import ASSOCIATION_KINDS
 from ipexkg.namespaces import BIOLINK, IPEX, IPEXKG, PAV, bind, curie_term
 from ipexkg.resources import ontology_path
+from ipexkg.terms import graph_term_problems
 
 __all__ = [
     "DATASET",
@@ -254,6 +256,7 @@ def build(dataset: Dataset | None = None) -> BuildResult:
     """Build the graph from ``dataset`` (default: the package's curated tables).
 
     :raises ipexkg.curation.CurationError: when the tables have problems
+    :raises OutputError: for an invalid IRI or ill-typed literal in the graph
     """
     ds = dataset if dataset is not None else load_dataset()
     graph = bind(Graph(bind_namespaces="core"))
@@ -265,6 +268,11 @@ def build(dataset: Dataset | None = None) -> BuildResult:
     for table in FACT_TABLES:
         for row in ds.rows(table):
             _add_fact(graph, ds, row, origins)
+    problems = list(graph_term_problems(graph))
+    if problems:  # lint checks each cell the same way; this guards what the tables do not make
+        raise OutputError(
+            "the built graph has terms not every writer accepts: " + "; ".join(problems)
+        )
     return BuildResult(graph, MappingProxyType(origins))
 
 

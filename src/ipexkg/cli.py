@@ -22,6 +22,8 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+#: default time limit of ``query`` in seconds (building the graph takes a few)
+QUERY_TIMEOUT = 300.0
 
 Handler = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from ipexkg.results import format_result
     from ipexkg.validate import validate_graph
 
+    _check_build_args(args)
     dataset = load_dataset(args.data)
     built = build(dataset)
     for line in summarize(built.graph).lines():
@@ -68,19 +71,30 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_build_args(args: argparse.Namespace) -> None:
+    """Check every argument before anything is built or written (exit 2 on the first wrong)."""
+    from ipexkg.files import check_output_folder
+    from ipexkg.queries import QueryError, catalogue
+
+    if not args.no_export:
+        check_output_folder(args.out)
+    if args.query and args.query not in catalogue():
+        raise QueryError(f"no stored query named {args.query!r}; 'ipexkg query --list' lists them")
+
+
 def _cmd_lint(args: argparse.Namespace) -> int:
     from ipexkg.lint import lint
 
     report = lint(args.data, fix=not args.check)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
-    rewritten = not args.check and not report.problems  # lint writes nothing while problems remain
-    for name in report.not_canonical:
-        verb = "rewrote" if rewritten else "not in canonical form:"
-        print(f"{verb} {name}", file=sys.stdout if rewritten else sys.stderr)
     if report.problems:
-        print(f"{len(report.problems)} problem(s)", file=sys.stderr)
-        return EXIT_FAILED
+        print(f"{len(report.problems)} problem(s); nothing was rewritten", file=sys.stderr)
+        unreadable = any(p.unreadable for p in report.problems)
+        return EXIT_BAD_INPUT if unreadable else EXIT_FAILED
+    for name in report.not_canonical:
+        verb = "rewrote" if not args.check else "not in canonical form:"
+        print(f"{verb} {name}", file=sys.stderr if args.check else sys.stdout)
     if args.check and report.not_canonical:
         print("run 'ipexkg lint' to rewrite the tables in canonical form", file=sys.stderr)
         return EXIT_FAILED
@@ -177,14 +191,20 @@ def _cmd_query(args: argparse.Namespace) -> int:
     allowed = FORMATS + GRAPH_FORMATS if graph_like else FORMATS
     if fmt not in allowed:
         raise QueryError(f"--format {fmt} does not fit a {form} query; use one of {allowed}")
-    result = run_query(query, _query_source(args), engine=args.engine, **params)
-    try:
-        text = format_result(result, fmt, width=args.width if fmt == "table" else 0)
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
+    from ipexkg.bounded import run_bounded
+
+    def answer() -> tuple[str, int]:
+        result = run_query(query, _query_source(args), engine=args.engine, **params)
+        width = args.width if fmt == "table" else 0
+        try:
+            return format_result(result, fmt, width=width), len(result)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+
+    text, rows = run_bounded(answer, args.timeout, "the query")
     if args.out:
         write_text_atomic(Path(args.out), text)
-        print(f"wrote {args.out} ({len(result)} rows)")
+        print(f"wrote {args.out} ({rows} rows)")
     else:
         print(text, end="")
     return EXIT_OK
@@ -242,6 +262,14 @@ def _add_query(sub: _Sub) -> None:
     p.add_argument("--width", type=int, default=60, help="cut table cells to this width (0: never)")
     p.add_argument("--out", default=None, help="write the result to this file")
     p.add_argument(
+        "--timeout",
+        type=float,
+        default=QUERY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the query (loading included) after this long (default: {QUERY_TIMEOUT:g}; "
+        "0: no limit); it runs in a child process, killed at the limit",
+    )
+    p.add_argument(
         "--export-catalogue",
         metavar="FILE",
         default=None,
@@ -290,7 +318,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from ipexkg.build import build_graph
     from ipexkg.curation import load_dataset
     from ipexkg.export import export_all
+    from ipexkg.files import check_output_folder
 
+    check_output_folder(args.out)
     graph = build_graph(load_dataset(args.data))
     for path in export_all(graph, Path(args.out), args.format, args.jsonld_form):
         print(f"wrote {path} ({path.stat().st_size} bytes)")
@@ -299,8 +329,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_release(args: argparse.Namespace) -> int:
     from ipexkg.curation import load_dataset
+    from ipexkg.files import check_output_folder
     from ipexkg.release import write_release
 
+    check_output_folder(args.out)
     release = write_release(Path(args.out), load_dataset(args.data))
     print(f"release {__version__} in {release.out_dir} ({release.triples} triples)")
     for item in release.files:
@@ -541,21 +573,114 @@ def _parser() -> argparse.ArgumentParser:
         "  ipexkg release --out release",
     )
     parser.add_argument("--version", action="version", version=f"ipexkg {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in _COMMANDS:
         add(sub)
     return parser
 
 
+#: exit status of an unexpected failure (a bug): distinct from 1 (checks failed) and 2 (bad input)
+EXIT_INTERNAL = 3
+#: exit status after Ctrl-C (128 + SIGINT), as shells report it
+EXIT_INTERRUPTED = 130
+_REPORT_TO = "the ipexkg maintainers (see README, Development)"
+
+
+def _safe_streams() -> None:
+    """Never fail on printing: a terminal that cannot show a character gets an escape."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (OSError, ValueError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
+def _where(error: BaseException) -> str:
+    """Return where ``error`` was raised: the innermost frame (folder/file:line in function)."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "unknown place"
+    frame = frames[-1]
+    path = Path(frame.filename)
+    return f"{path.parent.name}/{path.name}:{frame.lineno} in {frame.name}"
+
+
+def _unexpected(error: BaseException, command: str, debug: bool) -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exception(error)
+    kind = type(error).__name__
+    message = str(error).splitlines()[0] if str(error) else "(no message)"
+    print(
+        f"internal error: ipexkg {command} failed with {kind}: {message} (at {_where(error)}); "
+        f"this is a bug: please report it to {_REPORT_TO} with the command and the "
+        f"output of 'ipexkg --debug {command} ...'",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+class _OneLineLog(logging.Handler):
+    """Print a library's log record as one ``warning:`` line, never with its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lines = record.getMessage().strip().splitlines()
+        line = (lines[0] if lines else record.levelname).split(", Converter=")[0]
+        if line not in self.seen:  # one line per distinct message
+            self.seen.add(line)
+            print(f"warning: {line}", file=sys.stderr)
+
+
+def _one_line_library_logs() -> None:
+    """rdflib logs a traceback for each ill-typed literal it reads; a user gets one line."""
+    logger = logging.getLogger("rdflib")
+    logger.handlers = [_OneLineLog()]
+    logger.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 failed checks, 2 bad input)."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code.
+
+    0 ok, 1 failed checks, 2 bad input (unreadable, invalid or busy), 3 an unexpected error (a
+    bug; one line names what failed and where, ``--debug`` shows the traceback), 130 Ctrl-C.
+    """
+    _safe_streams()
+    _one_line_library_logs()
+    try:
+        args = _parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     handler: Handler = args.handler
     try:
         return handler(args)
     except IpexkgError as error:
         _print_error(error)
-        return EXIT_FAILED if getattr(error, "problems", None) else EXIT_BAD_INPUT
+        return EXIT_FAILED if getattr(error, "exit_failed", False) else EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # the reader went away (``ipexkg query ... | head``): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        where = error.filename or ""
+        print(f"error: {where}{': ' if where else ''}{error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"interrupted: ipexkg {args.command} stopped; nothing half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        return _unexpected(error, args.command, args.debug)

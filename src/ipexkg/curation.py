@@ -16,22 +16,28 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from ipexkg.errors import IpexkgError
+from rdflib.namespace import XSD
+
+from ipexkg.errors import InputError, IpexkgError
 from ipexkg.hpo import hpo_terms
-from ipexkg.identifiers import CurieError, check_curie
+from ipexkg.identifiers import CurieError, check_curie, expand
 from ipexkg.model import (
     ASSOCIATION_KINDS,
+    CHECKABLE_SOURCES,
     FREQUENCY_TERMS,
     KB_RECORD_PREFIXES,
     LITERAL_PREDICATES,
     NODE_CATEGORIES,
     PUBLICATION_CATEGORIES,
+    SYMMETRIC_PREDICATES,
     XREF_PREDICATES,
     frequency_term_for,
     frequency_term_for_percentage,
 )
+from ipexkg.terms import iri_problem, literal_problem
 
 __all__ = [
+    "MAX_TABLE_BYTES",
     "TABLES",
     "Column",
     "CurationError",
@@ -50,12 +56,18 @@ __all__ = [
 SEP = "|"
 #: how a publication row says that its title could not be verified (the title is then left out)
 TITLE_NOT_VERIFIED = "title not verified"
-_URL = re.compile(r"^https?://[^\s|]+$")
-_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
-_PMCID = re.compile(r"^PMC\d+$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_YEAR = re.compile(r"^(1[89]|20)\d\d$")
-_CURATOR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# ASCII everywhere: Python's \d and str.isdigit() also accept '²', which int() and XSD refuse
+_URL = re.compile(r"^https?://[^\s|]+$", re.ASCII)
+_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", re.ASCII)
+_PMCID = re.compile(r"^PMC\d+$", re.ASCII)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$", re.ASCII)
+_YEAR = re.compile(r"^(1[89]|20)\d\d$", re.ASCII)
+_CURATOR = re.compile(r"^[a-z0-9][a-z0-9-]*$", re.ASCII)
+_INT = re.compile(r"^[0-9]+$", re.ASCII)
+_PMID = re.compile(r"^[1-9][0-9]*$", re.ASCII)
+_PERCENT = re.compile(r"^[0-9]+(\.[0-9]+)?$", re.ASCII)
+#: characters that break a line for some reader (str.splitlines) or are invisible controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -245,9 +257,11 @@ class Problem:
     column: str | None
     message: str
     fix: str | None = None
+    #: the file could not be read at all (missing, empty, binary, not UTF-8): exit status 2
+    unreadable: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
         if self.column:
             where += f": column {self.column!r}"
         text = f"{where}: {self.message}"
@@ -260,6 +274,11 @@ class CurationError(IpexkgError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def exit_failed(self) -> bool:
+        """True when every file could be read and some checks failed (exit 1, not 2)."""
+        return not any(p.unreadable for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -303,8 +322,38 @@ class Dataset:
         return f"{self.root.name}/{TABLES[name].filename}"
 
 
+def _iri_of(kind: str, value: str) -> str | None:
+    """Return the IRI a cell of ``kind`` becomes in the graph (None: it becomes no IRI)."""
+    if kind == "curie" or (kind in ("source", "sources") and not _URL.match(value)):
+        try:
+            return str(expand(value))
+        except CurieError:  # a prefix with a pattern but no IRI: the cell stays a string
+            return None
+    if kind in ("source", "sources", "url"):
+        return value
+    if kind == "doi":
+        return str(expand(f"doi:{value}"))
+    if kind == "orcid":
+        return f"https://orcid.org/{value}"
+    return None
+
+
+#: cell kind -> the XSD datatype of the literal it becomes
+_TYPED = {"int": XSD.integer, "percent": XSD.decimal, "date": XSD.date, "year": XSD.gYear}
+
+
 def _check_cell(kind: str, value: str) -> tuple[str, str | None] | None:
-    """Check one non-empty cell; return (message, fix) when it is wrong."""
+    """Check one non-empty cell; return (message, fix) when it is wrong.
+
+    Every cell that becomes an IRI or a typed literal is checked with :mod:`ipexkg.terms`, the
+    same rules the build and the writers apply, so what lint passes never crashes them.
+    """
+    control = _CONTROL.search(value)
+    if control:
+        return (
+            f"control or line-break character U+{ord(control.group()):04X} in the cell",
+            "delete it; a cell is one line of text",
+        )
     try:
         if kind == "curie":
             check_curie(value)
@@ -317,23 +366,34 @@ def _check_cell(kind: str, value: str) -> tuple[str, str | None] | None:
                 check_curie(value)
     except CurieError as exc:
         return str(exc), "use PREFIX:ID with a prefix of ontology/prefixes/"
-    if kind == "int" and not value.isdigit():
-        return f"{value!r} is not a non-negative whole number", "write digits only, e.g. 43"
+    wrong = _check_format(kind, value)
+    if wrong:
+        return wrong
+    for one in value.split(SEP) if kind == "sources" else (value,):
+        iri = _iri_of(kind, one)
+        why = iri_problem(iri) if iri is not None else None
+        if why:
+            return f"{one!r} becomes the IRI <{iri}>, {why}", "percent-encode the character"
+    if kind in _TYPED:
+        why = literal_problem(value, str(_TYPED[kind]))
+        if why:
+            return why, None
+    return None
+
+
+def _check_format(kind: str, value: str) -> tuple[str, str | None] | None:
+    if kind == "int" and not _INT.match(value):
+        return f"{value!r} is not a non-negative whole number", "write digits 0-9 only, e.g. 43"
     if kind == "percent":
-        try:
-            number = float(value)
-        except ValueError:
+        if not _PERCENT.match(value):
             return f"{value!r} is not a number", "write a percentage such as 73.2"
-        if not 0.0 <= number <= 100.0:
+        if not 0.0 <= float(value) <= 100.0:
             return f"{value!r} is not a percentage between 0 and 100", None
     if kind == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not an ISO date", "write YYYY-MM-DD"
+        return _date_problem(value)
     if kind == "year" and not _YEAR.match(value):
         return f"{value!r} is not a plausible year", "write four digits, 1800-2099"
-    if kind == "pmid" and not (value.isdigit() and not value.startswith("0")):
+    if kind == "pmid" and not _PMID.match(value):
         return f"{value!r} is not a PubMed id", "write the digits only"
     if kind == "doi" and not _DOI.match(value):
         return f"{value!r} is not a DOI", "write 10.NNNN/suffix without 'doi:'"
@@ -348,6 +408,14 @@ def _check_cell(kind: str, value: str) -> tuple[str, str | None] | None:
     return None
 
 
+def _date_problem(value: str) -> tuple[str, str | None] | None:
+    if literal_problem(value, str(XSD.date)) or len(value) != 10:
+        return f"{value!r} is not an ISO date", "write YYYY-MM-DD"
+    if dt.date.fromisoformat(value) > dt.date.today():
+        return f"{value} is in the future", "write the day the fact was curated"
+    return None
+
+
 def _valid_orcid(value: str) -> bool:
     if not _ORCID.match(value):
         return False
@@ -359,19 +427,41 @@ def _valid_orcid(value: str) -> bool:
     return digits[-1] == ("X" if check == 10 else str(check))
 
 
+#: the largest table read (bytes): the curated tables are under 50 kB, so a table this big is a
+#: mistake; refusing it up front keeps reading, checking and building within bounded memory
+MAX_TABLE_BYTES = 10_000_000
+
+
+def _unreadable(display: str, line: int, message: str, fix: str | None = None) -> list[Problem]:
+    return [Problem(display, line, None, message, fix, unreadable=True)]
+
+
 def _decode(path: Path, display: str) -> tuple[list[str], list[Problem]]:
+    """Return the lines of a table (split on LF only, as TSV is), or why it cannot be read."""
     try:
+        size = path.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            return [], _unreadable(
+                display, 0, f"{size} bytes; a table may have at most {MAX_TABLE_BYTES}"
+            )
         data = path.read_bytes()
     except OSError as exc:
-        return [], [Problem(display, 0, None, f"cannot read the file: {exc.strerror}")]
-    if b"\x00" in data:
-        return [], [Problem(display, 1, None, "binary content (NUL byte); expected a TSV file")]
+        return [], _unreadable(display, 0, f"cannot read the file: {exc.strerror}")
+    if not data.strip():
+        return [], _unreadable(display, 0, "empty file; expected a header", "write the header")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return [], _unreadable(display, line, "binary content (NUL byte); expected a TSV file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [], [Problem(display, line, None, "not valid UTF-8", "save the file as UTF-8")]
-    return text.splitlines(), []
+        line = data.count(b"\n", 0, exc.start) + 1
+        return [], _unreadable(display, line, "not valid UTF-8", "save the file as UTF-8")
+    # only LF ends a line: str.splitlines() would also split on U+0085, U+2028 or a form feed
+    # inside a cell and shift every line number after it; a CR before the LF is dropped
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines, []
 
 
 def read_table(
@@ -385,8 +475,6 @@ def read_table(
     lines, problems = _decode(path, display)
     if problems:
         return Table(spec, path, ()), problems
-    if not lines:
-        return Table(spec, path, ()), [Problem(display, 1, None, "empty file; expected a header")]
     header = tuple(lines[0].split("\t"))
     if header != spec.header:
         missing = [c for c in spec.header if c not in header]
@@ -806,14 +894,77 @@ def _check_facts(ds: Dataset) -> Iterator[Problem]:
             yield _problem(ds, row, "taxon", f"{row['taxon']} is not an organism taxon node")
 
 
+def _check_verified(ds: Dataset) -> Iterator[Problem]:
+    """A MONDO, UBERON or CL id must name where it was checked: a pinned source or a URL."""
+    for row in ds.rows("nodes"):
+        keys = CHECKABLE_SOURCES.get(row["id"].split(":", 1)[0])
+        if keys is None:
+            continue
+        named = [v.strip() for v in row.values("verified_in")]
+        if not any(v in keys or _URL.match(v) for v in named):
+            yield _problem(
+                ds,
+                row,
+                "verified_in",
+                f"{row['id']} is well-formed but verified_in names no source it can be checked in",
+                f"name one of {', '.join(sorted(keys))} (README lists them) or the record's URL",
+            )
+
+
+def _check_relations(ds: Dataset) -> Iterator[Problem]:
+    """No fact relates a node to itself; no relation but a symmetric one runs in a cycle."""
+    edges: dict[str, dict[str, list[Row]]] = {}
+    for table in ("associations", "xrefs"):
+        for row in ds.rows(table):
+            subject, obj = row["subject"], row["object"]
+            if subject == obj:
+                yield _problem(ds, row, "object", f"{subject} is related to itself")
+            elif row["predicate"] not in SYMMETRIC_PREDICATES:
+                edges.setdefault(row["predicate"], {}).setdefault(subject, []).append(row)
+    for predicate, graph in sorted(edges.items()):
+        yield from _cycles(ds, predicate, graph)
+
+
+def _cycles(ds: Dataset, predicate: str, graph: Mapping[str, list[Row]]) -> Iterator[Problem]:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> Iterator[Problem]:
+        state[node] = 1
+        for row in graph.get(node, ()):
+            target = row["object"]
+            if state.get(target) == 1:
+                cycle = " -> ".join([*path[path.index(target) :], node, target])
+                yield _problem(ds, row, "object", f"{predicate} runs in a cycle: {cycle}")
+            elif target not in state:
+                yield from visit(target, [*path, node])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            yield from visit(start, [])
+
+
 def check_dataset(ds: Dataset) -> list[Problem]:
-    """Return every cross-table problem: duplicates, unknown references, labels, HPO terms."""
-    problems = [*_check_keys(ds), *_check_nodes(ds), *_check_facts(ds)]
+    """Return every cross-table problem: duplicates, unknown references, labels, HPO terms,
+    unverifiable ids, self-references and cycles."""
+    problems = [
+        *_check_keys(ds),
+        *_check_nodes(ds),
+        *_check_facts(ds),
+        *_check_verified(ds),
+        *_check_relations(ds),
+    ]
     return sorted(problems, key=lambda p: (p.path, p.line, p.column or ""))
 
 
 def read_dataset(root: Path) -> tuple[Dataset, list[Problem]]:
-    """Read every table of ``root`` and return it with all problems found (cells and references)."""
+    """Read every table of ``root`` and return it with all problems found (cells and references).
+
+    :raises InputError: when ``root`` is not a folder
+    """
+    if not root.is_dir():
+        what = "is not a folder" if root.exists() else "no such folder"
+        raise InputError(f"{root}: {what}; expected the folder of curated tables")
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     for name, spec in TABLES.items():

@@ -11,7 +11,7 @@ of :mod:`ipexkg.results`, so the two can be compared row for row.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -135,14 +135,17 @@ def load_oxigraph(paths: list[Path]) -> ox.Store:
         fmt = _OX_FORMATS.get(path.suffix.lower())
         if fmt is None:
             raise InputError(f"{path}: Oxigraph reads {', '.join(sorted(_OX_FORMATS))} files here")
+        base = path.resolve().as_uri()  # relative IRIs resolve against the file, as in rdflib
         try:
             if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-                quads = ox.parse(path=str(path), format=fmt)
+                quads = ox.parse(path=str(path), format=fmt, base_iri=base)
                 store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
             else:
-                store.bulk_load(path=str(path), format=fmt)
+                store.bulk_load(path=str(path), format=fmt, base_iri=base)
         except FileNotFoundError:
             raise InputError(f"{path}: no such file") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
         except SyntaxError as exc:
             raise InputError(f"{path}: syntax error: {exc}") from None
     return store
@@ -258,6 +261,12 @@ def _projection(query: StoredQuery, fallback: list[str]) -> tuple[str, ...]:
 
 
 def _graph_result(form: str, graph: Graph) -> QueryResult:
+    from ipexkg.terms import iri_problem
+
+    for iri in {t for spo in graph for t in spo if isinstance(t, URIRef)}:
+        why = iri_problem(str(iri))
+        if why is not None:
+            raise QueryError(f"the {form} result has an invalid IRI <{iri}>: {why}")
     out = Graph(bind_namespaces="core")
     triples = sorted(
         {tuple(canonical_term(t) for t in triple) for triple in graph},
@@ -295,6 +304,18 @@ def _oxigraph(
     return QueryResult("SELECT", variables, rows)
 
 
+def _evaluated(query: StoredQuery, engine: str, run: Callable[[], QueryResult]) -> QueryResult:
+    """Run ``run``; an engine's evaluation error (``SUM`` of IRIs, a bad ``REGEX``...) becomes a
+    :class:`QueryError` naming the query, as the engines report them as any exception."""
+    try:
+        return run()
+    except QueryError:
+        raise
+    except Exception as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise QueryError(f"{query.name}: {engine} cannot evaluate the query: {first}") from None
+
+
 def execute(
     query: StoredQuery,
     source: Source,
@@ -311,8 +332,9 @@ def execute(
     if engine == "rdflib":
         if not isinstance(source, Graph):
             raise QueryError("the rdflib engine needs an rdflib Graph, not an Oxigraph store")
-        return _rdflib(query, source, bindings)
+        graph = source
+        return _evaluated(query, "rdflib", lambda: _rdflib(query, graph, bindings))
     if engine == "oxigraph":
         store = source if isinstance(source, ox.Store) else oxigraph_store(source)
-        return _oxigraph(query, store, bindings)
+        return _evaluated(query, "Oxigraph", lambda: _oxigraph(query, store, bindings))
     raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")

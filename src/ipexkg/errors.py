@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError", "IpexkgError"]
+__all__ = ["InputError", "IpexkgError", "OutputError"]
 
 
 class IpexkgError(Exception):
@@ -11,3 +11,7 @@ class IpexkgError(Exception):
 
 class InputError(IpexkgError):
     """An input file that cannot be read: missing, empty, binary, unknown format or bad syntax."""
+
+
+class OutputError(IpexkgError):
+    """An output that cannot be written: a bad or busy folder, a full disk, an unwritable term."""

@@ -20,9 +20,11 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from ipexkg import __version__
-from ipexkg.files import write_bytes_atomic, write_text_atomic
+from ipexkg.errors import OutputError
+from ipexkg.files import check_output_folder, replace_folder, write_text_atomic
 from ipexkg.jsonld import context_text, jsonld_text
 from ipexkg.namespaces import IPEXKG
+from ipexkg.terms import graph_term_problems, xml_predicate_problem
 
 __all__ = [
     "ALL_FORMATS",
@@ -146,7 +148,14 @@ class _OrderedGraph(Graph):
 
 
 def serialize_rdfxml(graph: Graph) -> str:
-    """Return RDF/XML with subjects and properties sorted."""
+    """Return RDF/XML with subjects and properties sorted.
+
+    :raises OutputError: for a predicate RDF/XML cannot write (its IRI ends in no XML name)
+    """
+    for predicate in sorted({str(p) for p in graph.predicates()}):
+        why = xml_predicate_problem(predicate)
+        if why:
+            raise OutputError(why)
     ordered = _OrderedGraph(bind_namespaces="none")
     for prefix, namespace in graph.namespaces():
         ordered.bind(prefix, namespace, override=True, replace=True)
@@ -188,7 +197,13 @@ def serialize_as(graph: Graph, fmt: str) -> str:
     unnamed); the other formats get the union of its graphs.
 
     :raises ValueError: for a format the package does not write
+    :raises OutputError: for an IRI that not every writer accepts, or a predicate RDF/XML
+        cannot write (an ill-typed literal is still RDF and is written as it is)
     """
+    problems = list(graph_term_problems(graph, literals=False))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise OutputError(f"cannot write {fmt}: {problems[0]}{more}")
     if fmt in ("trig", "nquads"):
         if isinstance(graph, Dataset) and _has_named_graphs(graph):
             return serialize_trig(graph) if fmt == "trig" else serialize_nquads(graph)
@@ -265,14 +280,15 @@ def export_all(
     formats: Sequence[str] = ("all",),
     jsonld_form: str = "compact",
 ) -> list[Path]:
-    """Write ``graph`` in ``formats`` into ``out_dir`` (each file atomically); return the paths.
+    """Make ``out_dir`` hold ``graph`` in ``formats``, and only that; return the paths.
+
+    The folder is replaced whole or not at all (:func:`ipexkg.files.replace_folder`): files of
+    other formats from an earlier run are gone, so the folder never mixes two graphs.
 
     :raises ValueError: for an unknown format or JSON-LD form (before anything is written)
+    :raises ipexkg.errors.OutputError: when the folder cannot be (re)written
     """
-    out = Path(out_dir)
+    check_output_folder(out_dir)
     files = export_files(graph, formats, jsonld_form)
-    paths = []
-    for name, data in files.items():
-        write_bytes_atomic(out / name, data)
-        paths.append(out / name)
-    return paths
+    replace_folder(out_dir, files)
+    return [Path(out_dir) / name for name in files]

@@ -16,6 +16,7 @@ import curies
 from rdflib import URIRef
 
 from ipexkg.resources import biolink_prefix_map_path, extra_prefixes_path
+from ipexkg.terms import encode_iri_part
 
 __all__ = [
     "CurieError",
@@ -49,7 +50,8 @@ def prefix_map() -> PrefixMap:
     extra = json.loads(extra_prefixes_path().read_text(encoding="utf-8"))
     prefixes = dict(biolink)
     prefixes.update(extra["prefixes"])
-    patterns = {p: re.compile(rx) for p, rx in extra["patterns"].items()}
+    # ASCII: an identifier's digits are 0-9 (Python's \d also matches '²')
+    patterns = {p: re.compile(rx, re.ASCII) for p, rx in extra["patterns"].items()}
     return PrefixMap(prefixes=prefixes, synonyms=dict(extra["synonyms"]), patterns=patterns)
 
 
@@ -105,9 +107,12 @@ def check_curie(curie: str) -> str:
 def expand(curie: str) -> URIRef:
     """Expand a CURIE (synonyms allowed) to an IRI.
 
+    What an IRI cannot hold as it is (a DOI's ``<``, ``>``, a space, ``%``) is percent-encoded.
+
     :raises CurieError: when the prefix is unknown
     """
-    iri = converter().expand(normalize_curie(curie))
+    prefix, _, local = normalize_curie(curie).partition(":")
+    iri = converter().expand(f"{prefix}:{encode_iri_part(local)}")
     if iri is None:
         raise CurieError(f"{curie!r} has an unknown prefix")
     return URIRef(iri)

@@ -6,16 +6,19 @@ Slot and class names are those of the Biolink model 4.4.6 schema (a test checks 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 __all__ = [
     "ASSOCIATION_KINDS",
+    "CHECKABLE_SOURCES",
     "FREQUENCY_TERMS",
     "KB_RECORD_PREFIXES",
     "LITERAL_PREDICATES",
     "NODE_CATEGORIES",
     "PUBLICATION_CATEGORIES",
+    "SYMMETRIC_PREDICATES",
     "XREF_PREDICATES",
     "frequency_term_for",
     "frequency_term_for_percentage",
@@ -193,3 +196,19 @@ def frequency_term_for(count: int, total: int) -> str | None:
     if total <= 0 or not 0 <= count <= total:
         return None
     return frequency_term_for_percentage(Decimal(100 * count) / Decimal(total))
+
+
+#: id prefix -> the verification keys (a pinned file at a commit; README lists them) that can show
+#: such an id exists with its label; ``verified_in`` of such a node must name one, or a URL
+CHECKABLE_SOURCES: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "MONDO": frozenset({"MONDO-MAP", "MONDO-GARD", "MONDO-HGNC"}),
+        "UBERON": frozenset({"UBERON"}),
+        "CL": frozenset({"CL"}),
+    }
+)
+
+#: relations for which A-B and B-A may both be stated; every other relation is acyclic
+SYMMETRIC_PREDICATES = frozenset(
+    {"biolink:similar_to", "biolink:orthologous_to", "skos:exactMatch", "oboInOwl:hasDbXref"}
+)

@@ -193,6 +193,11 @@ def check_read_only(query: Query, where: str) -> None:
 
 
 def _compile(text: str, where: str) -> Query:
+    if not re.sub(r"(?m)^\s*#.*$", "", text).strip():
+        raise QueryError(
+            f"{where}: holds no query (empty, or comments only); write a SELECT, ASK, "
+            "CONSTRUCT or DESCRIBE query"
+        )
     try:
         return _prepare(text)
     except Exception as exc:

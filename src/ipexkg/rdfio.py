@@ -35,7 +35,8 @@ FORMATS = {
     ".nq": "nquads",
 }
 QUAD_FORMATS = frozenset({"trig", "nquads"})
-_EXTERNAL_ENTITY = re.compile(rb"<!ENTITY[^>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+#: any entity declaration: external ones fetch, internal ones expand ("billion laughs")
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def format_for(path: Path) -> str:
@@ -50,11 +51,14 @@ def format_for(path: Path) -> str:
     return fmt
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    offset = max(0, min(offset, len(text)))
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column (in characters) of a byte ``offset``; -1 is the end."""
+    if offset < 0:
+        offset = len(data.rstrip())
+    offset = max(0, min(offset, len(data)))
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 def _remote_contexts(node: Any) -> list[str]:
@@ -95,7 +99,7 @@ def _inline_own_context(node: Any) -> Any:
     return node
 
 
-def _parse_jsonld(path: Path, text: str, graph: Graph) -> None:
+def _parse_jsonld(path: Path, text: str, graph: Graph, base: str) -> None:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -106,11 +110,11 @@ def _parse_jsonld(path: Path, text: str, graph: Graph) -> None:
             f"{path}: refers to a remote JSON-LD @context ({remote[0]}); reading never touches "
             f"the network: inline the context, or use the package's own ({CONTEXT_IRI})"
         )
-    graph.parse(data=json.dumps(_inline_own_context(document)), format="json-ld")
+    graph.parse(data=json.dumps(_inline_own_context(document)), format="json-ld", base=base)
 
 
 def _line_of_bad_statement(path: Path, text: str, fmt: str) -> str:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
@@ -137,25 +141,35 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Dataset:
         raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
-    if b"\x00" in data:
-        raise InputError(f"{path}: binary content; expected an RDF text file ({fmt})")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col(data, nul)
+        raise InputError(f"{path}:{line}:{col}: binary content (NUL byte); expected {fmt} text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(data.decode("utf-8", "replace"), exc.start)
+        line, col = _line_col(data, exc.start)
         raise InputError(f"{path}:{line}:{col}: not valid UTF-8") from None
+    entity = _ENTITY.search(data) if fmt == "xml" else None
+    if entity:
+        line, col = _line_col(data, entity.start())
+        raise InputError(
+            f"{path}:{line}:{col}: declares an XML entity; refused: an external XML entity "
+            "would fetch from the network, internal ones can expand without bound"
+        )
+    # relative IRIs resolve against the file's own IRI, never the current folder
+    base = path.resolve().as_uri()
     dataset = Dataset(default_union=True)
     try:
         if fmt == "json-ld":
-            _parse_jsonld(path, text, dataset)
-        elif fmt == "xml" and _EXTERNAL_ENTITY.search(data):
-            raise InputError(f"{path}: declares an external XML entity; refused (no network)")
+            _parse_jsonld(path, text, dataset, base)
         else:
-            dataset.parse(data=text, format=fmt)
+            dataset.parse(data=text, format=fmt, publicID=base)
     except InputError:
         raise
     except BadSyntax as exc:
-        line, col = _line_col(text, exc._i)
+        raw = exc._str if isinstance(exc._str, bytes) else str(exc._str).encode("utf-8")
+        line, col = _line_col(raw, exc._i)
         why = str(exc).split("Bad syntax", 1)[-1].split(" at ^")[0].strip(" ()")
         raise InputError(f"{path}:{line}:{col}: {fmt} syntax error: {why}") from None
     except ParserError:

@@ -26,7 +26,7 @@ from ipexkg import __version__
 from ipexkg.build import DATASET, build_graph
 from ipexkg.curation import Dataset, load_dataset
 from ipexkg.export import EXPORT_FORMATS, export_files, graph_name, serialize_turtle
-from ipexkg.files import write_bytes_atomic
+from ipexkg.files import check_output_folder, replace_folder
 from ipexkg.hpo import hpo_version, hpoa_version
 from ipexkg.identifiers import expand, prefix_map
 from ipexkg.jsonld import compact_iri
@@ -346,16 +346,18 @@ def release_files(
 def write_release(
     out_dir: Path | str, dataset: Dataset | None = None, *, graph: Graph | None = None
 ) -> Release:
-    """Write a release into ``out_dir`` (every file atomically) and return what was written.
+    """Write a release into ``out_dir`` and return what was written.
+
+    The folder is replaced whole or not at all (:func:`ipexkg.files.replace_folder`).
 
     :param graph: the graph already built from ``dataset`` (built here when not given)
     :raises ipexkg.curation.CurationError: when the tables have problems (nothing is written)
+    :raises ipexkg.errors.OutputError: when the folder cannot be (re)written
     """
-    out = Path(out_dir)
+    check_output_folder(out_dir)
     files, triples = release_files(dataset, graph=graph)
-    for name, data in files.items():
-        write_bytes_atomic(out / name, data)
+    replace_folder(out_dir, files)
     listing = tuple(
         ReleaseFile(name, len(data), _sha256(data)) for name, data in sorted(files.items())
     )
-    return Release(out_dir=out, files=listing, triples=triples)
+    return Release(out_dir=Path(out_dir), files=listing, triples=triples)

@@ -255,17 +255,20 @@ def format_result(result: QueryResult, fmt: str = "table", *, width: int = 0) ->
     """Return ``result`` as text in ``fmt``.
 
     :param fmt: ``table``, ``csv``, ``tsv``, ``json`` (SPARQL 1.1 Query Results JSON) or ``md``;
-        for a CONSTRUCT result also ``turtle`` or ``json-ld`` (``json`` then means JSON-LD)
+        for a CONSTRUCT or DESCRIBE result also ``turtle`` or ``json-ld`` (``json`` then means
+        JSON-LD)
     :param width: for ``table``, cut cells longer than this (0: never)
     :raises ValueError: for an unknown format or a graph format asked of a SELECT result
     """
-    if result.form == "CONSTRUCT" and result.graph is not None:
+    if result.form in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
         if fmt == "turtle":
             return serialize_turtle(bind(result.graph))
         if fmt in ("json-ld", "json"):
             return _jsonld(bind(result.graph))
     elif fmt in GRAPH_FORMATS:
-        raise ValueError(f"format {fmt!r} is for CONSTRUCT queries; use one of {FORMATS}")
+        raise ValueError(
+            f"format {fmt!r} is for CONSTRUCT and DESCRIBE queries; use one of {FORMATS}"
+        )
     if result.form == "ASK" and fmt != "json":
         return ("true" if result.boolean else "false") + "\n"
     if fmt == "table":
