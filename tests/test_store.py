@@ -9,6 +9,8 @@ import pytest
 from rdflib import Graph
 
 from ipexkg.errors import InputError
+from ipexkg.queries import catalogue, parse_stored_query, run_query
+from ipexkg.results import format_result
 from ipexkg.store import cache_key, open_store, package_store, write_store
 
 
@@ -78,3 +80,30 @@ def test_open_store_refuses_other_folders(tmp_path: Path) -> None:
         open_store(tmp_path / "missing")
     with pytest.raises(InputError, match="not an ipexkg store"):
         open_store(tmp_path)
+
+
+# --- the cold-start path: one query file read alone, run by Oxigraph on the cached store -------
+
+_CQ = sorted((q for q in catalogue().values() if q.kind == "cq"), key=lambda q: q.name)
+_CASES = [(q.name, "all") for q in _CQ if not q.required] + [
+    (q.name, "example") for q in _CQ if q.example
+]
+_GOLDEN = Path(__file__).parent / "golden" / "queries"
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_query_read_alone_has_the_catalogue_form(name: str) -> None:
+    query = parse_stored_query(catalogue()[name].path, check=False)
+    assert not query.checked
+    assert query.form == catalogue()[name].form
+
+
+@pytest.mark.parametrize(("name", "case"), _CASES, ids=[f"{n}-{c}" for n, c in _CASES])
+def test_cached_store_gives_the_golden_answers(name: str, case: str, cached: Path) -> None:
+    query = parse_stored_query(catalogue()[name].path, check=False)
+    params = dict(query.example) if case == "example" else {}
+    result = run_query(query, open_store(cached), engine="oxigraph", **params)
+    text = format_result(result, "turtle" if result.form == "CONSTRUCT" else "tsv")
+    suffix = "" if case == "all" else "--example"
+    ext = "ttl" if query.form == "CONSTRUCT" else "tsv"
+    assert text == (_GOLDEN / f"{name}{suffix}.{ext}").read_text(encoding="utf-8")

@@ -124,7 +124,13 @@ def _parse_params(items: Sequence[str]) -> dict[str, str]:
 
 
 def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Return what the query runs on: an Oxigraph store (cached or given) or an rdflib graph."""
+    if args.store:
+        if args.engine == "rdflib" or args.graph:
+            raise IpexkgError("--store runs on Oxigraph; leave out --engine rdflib and --graph")
+        from ipexkg.store import open_store
 
+        return open_store(Path(args.store))
     if args.graph:
         paths = [Path(p) for p in args.graph]
         from ipexkg.engines import OXIGRAPH_SUFFIXES, load_oxigraph
@@ -134,6 +140,11 @@ def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from ipexkg.rdfio import read_graph
 
         return read_graph(paths)
+    if args.engine != "rdflib":
+        # the package graph, built once per content of its inputs and cached on disk
+        from ipexkg.store import open_store, package_store
+
+        return open_store(package_store(data=args.data))
     if args.data is not None:
         from ipexkg.build import build_graph
         from ipexkg.curation import load_dataset
@@ -146,7 +157,7 @@ def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _cmd_query(args: argparse.Namespace) -> int:
     from ipexkg.files import write_text_atomic
-    from ipexkg.queries import QueryError, catalogue, parse_stored_query, run_query
+    from ipexkg.queries import QueryError, parse_stored_query, run_query, stored_query
     from ipexkg.results import FORMATS, GRAPH_FORMATS, format_result
 
     chosen = [bool(args.name), args.list, bool(args.file), bool(args.export_catalogue)]
@@ -161,22 +172,24 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.export_catalogue:
         from ipexkg.catalogue import catalogue_turtle
+        from ipexkg.queries import catalogue
 
         queries = list(catalogue().values())
         write_text_atomic(Path(args.export_catalogue), catalogue_turtle(queries))
         print(f"wrote {args.export_catalogue} ({len(queries)} queries)")
         return EXIT_OK
-    query = parse_stored_query(Path(args.file), kind="adhoc") if args.file else args.name
+    query = parse_stored_query(Path(args.file), kind="adhoc") if args.file else None
+    query = query or stored_query(args.name)
     params = _parse_params(args.param)
-    if isinstance(query, str) and query not in catalogue():
-        raise QueryError(f"no stored query named {query!r}; 'ipexkg query --list' lists them")
-    form = (query if not isinstance(query, str) else catalogue()[query]).form
+    form = query.form
     graph_like = form in ("CONSTRUCT", "DESCRIBE")
     fmt = args.format or ("turtle" if graph_like else "table")
     allowed = FORMATS + GRAPH_FORMATS if graph_like else FORMATS
     if fmt not in allowed:
         raise QueryError(f"--format {fmt} does not fit a {form} query; use one of {allowed}")
-    result = run_query(query, _query_source(args), engine=args.engine, **params)
+    source = _query_source(args)
+    engine = args.engine or ("rdflib" if args.graph else "oxigraph")
+    result = run_query(query, source, engine=engine, **params)
     try:
         text = format_result(result, fmt, width=args.width if fmt == "table" else 0)
     except ValueError as exc:
@@ -229,7 +242,19 @@ def _add_query(sub: _Sub) -> None:
         help="output format (default: table; turtle for CONSTRUCT; json is SPARQL Results "
         "JSON, or JSON-LD for CONSTRUCT)",
     )
-    p.add_argument("--engine", choices=ENGINES, default="rdflib", help="query engine")
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="query engine (default: oxigraph on the cached store of the package graph or "
+        "--store; rdflib on --graph files)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        default=None,
+        help="query this on-disk store (e.g. one written by 'ipexkg integrate hpo')",
+    )
     p.add_argument(
         "--graph",
         action="append",
