@@ -187,9 +187,17 @@ def _cmd_query(args: argparse.Namespace) -> int:
     allowed = FORMATS + GRAPH_FORMATS if graph_like else FORMATS
     if fmt not in allowed:
         raise QueryError(f"--format {fmt} does not fit a {form} query; use one of {allowed}")
-    source = _query_source(args)
-    engine = args.engine or ("rdflib" if args.graph else "oxigraph")
-    result = run_query(query, source, engine=engine, **params)
+    if args.endpoint:
+        from ipexkg.queries import bind_parameters
+        from ipexkg.remote import remote_query
+
+        stored = query if not isinstance(query, str) else catalogue()[query]
+        bindings = bind_parameters(stored, params)
+        result = remote_query(stored, args.endpoint, bindings, graph=args.endpoint_graph)
+    else:
+        source = _query_source(args)
+        engine = args.engine or ("rdflib" if args.graph else "oxigraph")
+        result = run_query(query, source, engine=engine, **params)
     try:
         text = format_result(result, fmt, width=args.width if fmt == "table" else 0)
     except ValueError as exc:
@@ -220,6 +228,8 @@ def _add_query(sub: _Sub) -> None:
         "--engine oxigraph\n"
         "  ipexkg query disease-card --format json-ld\n"
         "  ipexkg query --file my.rq --graph build/ipexkg.ttl\n"
+        "  ipexkg query causal-gene --endpoint http://127.0.0.1:8890/sparql "
+        "--endpoint-graph https://w3id.org/ipexkg/graph/0.1.0\n"
         "  ipexkg query --export-catalogue build/queries.ttl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -270,6 +280,18 @@ def _add_query(sub: _Sub) -> None:
         metavar="FILE",
         default=None,
         help="write the catalogue as SIB sparql-examples Turtle",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help="run the query on this SPARQL 1.1 endpoint instead (same parameters and formats)",
+    )
+    p.add_argument(
+        "--endpoint-graph",
+        metavar="IRI",
+        default=None,
+        help="with --endpoint: the graph to query (sent as default-graph-uri)",
     )
     p.set_defaults(handler=_cmd_query)
 
@@ -541,6 +563,95 @@ def _add_convert_hpoa(sub: _Sub) -> None:
     p.set_defaults(handler=_cmd_convert_hpoa)
 
 
+# --- serve and load (issue 11) ---------------------------------------------------------------
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from ipexkg.store import open_store, package_store
+    from ipexkg.web import Settings, serve
+
+    store = Path(args.store) if args.store else package_store()
+    open_store(store)  # a clear error now rather than from every worker
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {args.host}, not only on this machine", file=sys.stderr)
+    settings = Settings(
+        store=store,
+        workers=args.workers,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        max_query_chars=args.max_query_chars,
+    )
+    print(f"serving {store} at http://{args.host}:{args.port}/ (SPARQL at /sparql)")
+    serve(settings, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def _add_serve(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the graph: a read-only SPARQL endpoint and the stored queries over HTTP",
+        description="Serve an on-disk store (default: the package graph, built once and cached) "
+        "over HTTP: the SPARQL 1.1 Protocol at /sparql, the stored queries at /queries and "
+        "/queries/NAME?param=value, the catalogue as sparql-examples at "
+        "/.well-known/sparql-examples, pages for a browser, and the package's IRIs "
+        "(https://w3id.org/ipexkg/PATH at /PATH). Read-only; never fetches anything; every "
+        "query stops at the time limit. Binds to 127.0.0.1 unless told otherwise.",
+        epilog="examples:\n  ipexkg serve\n  ipexkg serve --port 8080 --timeout 5\n"
+        "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' "
+        "http://127.0.0.1:8000/sparql",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--store", default=None, metavar="DIR", help="an ipexkg store folder")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
+    p.add_argument("--max-rows", type=int, default=10_000, help="most result rows")
+    p.add_argument("--max-query-chars", type=int, default=20_000, help="longest query")
+    p.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from ipexkg.remote import upload_graph
+
+    if args.file:
+        path = Path(args.file)
+        media = {".nt": "application/n-triples", ".ttl": "text/turtle"}.get(path.suffix.lower())
+        if media is None:
+            print(f"error: {path}: load takes .nt or .ttl files", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        data = path.read_bytes()
+    else:
+        from ipexkg.build import build_graph
+        from ipexkg.export import serialize_ntriples
+
+        media, data = "application/n-triples", serialize_ntriples(build_graph()).encode()
+    status = upload_graph(
+        args.endpoint, data, graph=args.graph, media_type=media, replace=not args.append
+    )
+    where = f"<{args.graph}>" if args.graph else "the default graph"
+    print(f"loaded {len(data)} bytes into {where} at {args.endpoint} (HTTP {status})")
+    return EXIT_OK
+
+
+def _add_load(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "load",
+        help="upload the graph to a triple store (SPARQL 1.1 Graph Store Protocol)",
+        description="Upload a release file (or the package graph, built now) to a store by the "
+        "Graph Store HTTP Protocol: PUT replaces the graph (default), --append POSTs.",
+        epilog="examples:\n  ipexkg load --endpoint http://127.0.0.1:7878/store "
+        "--graph https://w3id.org/ipexkg/graph/0.1.0\n"
+        "  ipexkg load --endpoint http://127.0.0.1:7878/store --file release/ipexkg.nt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the graph store URL")
+    p.add_argument("--graph", default=None, metavar="IRI", help="named graph (default: default)")
+    p.add_argument("--file", default=None, help="a .nt or .ttl file (default: the package graph)")
+    p.add_argument("--append", action="store_true", help="add to the graph instead of replacing")
+    p.set_defaults(handler=_cmd_load)
+
+
 #: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
 _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_build,
@@ -551,6 +662,8 @@ _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_release,
     _add_convert,
     _add_convert_hpoa,
+    _add_serve,
+    _add_load,
 )
 
 

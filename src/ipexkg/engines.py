@@ -11,7 +11,7 @@ of :mod:`ipexkg.results`, so the two can be compared row for row.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -32,6 +32,7 @@ __all__ = [
     "execute",
     "from_oxigraph",
     "load_oxigraph",
+    "oxigraph_result",
     "oxigraph_store",
     "to_oxigraph",
     "with_values",
@@ -276,9 +277,20 @@ def _oxigraph(
         answer = store.query(text)
     except SyntaxError as exc:
         raise QueryError(f"{query.name}: Oxigraph cannot parse the query: {exc}") from None
+    return oxigraph_result(query, answer)
+
+
+def oxigraph_result(
+    query: StoredQuery,
+    answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples | Iterable[ox.Triple | ox.Quad],
+) -> QueryResult:
+    """Return the canonical result of an answer in pyoxigraph's terms (from a store or parsed).
+
+    :param answer: what ``Store.query`` returns, or the triples (quads) of a parsed graph
+    """
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", (), (), boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
+    if not isinstance(answer, ox.QuerySolutions):
         graph = Graph(bind_namespaces="core")
         for triple in answer:
             graph.add(
