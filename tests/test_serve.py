@@ -438,6 +438,11 @@ def _links(html: str) -> list[str]:
     return parser.links
 
 
+DOWNLOADS_FOLLOWED = (
+    "/queries/disease-card",
+    "/queries/manifestations-by-organ",
+    "/queries/treatments",
+)
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
@@ -453,8 +458,9 @@ def test_catalogue_page_and_every_query_page(client: httpx.Client) -> None:
         assert response.status_code == 200, link
         assert "<table>" in response.text or "Answer:" in response.text, link
         assert query.summary.replace("'", "&#39;") in response.text
-        for download in (h for h in _links(response.text) if "format=" in h):
-            assert client.get(download).status_code == 200, download
+        if link in DOWNLOADS_FOLLOWED:
+            for download in (h for h in _links(response.text) if "format=" in h):
+                assert client.get(download).status_code == 200, download
 
 
 def test_query_page_shows_a_parameter_error(client: httpx.Client) -> None:

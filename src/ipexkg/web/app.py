@@ -19,6 +19,7 @@ Every refusal is a 4xx/5xx with a one-line text message; see :mod:`ipexkg.web.sa
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -393,7 +394,10 @@ def create_app(
             memory_limit=settings.memory_limit,
         )
         try:
-            graphs, triples = await pool.run(workers.store_summary)
+            # the workers open the store while this process parses the catalogue
+            (graphs, triples), _ = await asyncio.gather(
+                pool.run(workers.store_summary), asyncio.to_thread(catalogue)
+            )
             pool.timeout = settings.timeout
             app.state.ipexkg = _State(pool, graphs, triples)
             yield
