@@ -35,6 +35,7 @@ __all__ = [
     "oxigraph_result",
     "oxigraph_store",
     "to_oxigraph",
+    "token_end",
     "with_values",
 ]
 
@@ -149,7 +150,7 @@ def load_oxigraph(paths: list[Path]) -> ox.Store:
     return store
 
 
-def _token_end(text: str, i: int) -> int:
+def token_end(text: str, i: int) -> int:
     """Return the index after the comment, string or IRI starting at ``text[i]`` (else ``i``)."""
     char = text[i]
     if char == "#":
@@ -184,7 +185,7 @@ def _where_group(text: str) -> int:
     after_where = False
     skipped_template = False
     while i < len(text):
-        end = _token_end(text, i)
+        end = token_end(text, i)
         if end != i:
             i = end
             continue

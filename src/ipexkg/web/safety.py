@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
+from ipexkg.engines import token_end
+from ipexkg.queries import QueryError
+
 __all__ = [
     "UPDATE_KEYWORDS",
     "Refusal",
@@ -26,6 +29,8 @@ __all__ = [
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
+# keywords that also end a prefixed name glued to them (SERVICE:x, FROM:g)
+_WATCHED = UPDATE_KEYWORDS | {"SERVICE", "FROM", "NAMED"}
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _PNAME_NS = re.compile(r"([A-Za-z][\w.-]*)?:")
@@ -60,26 +65,12 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(char, text)
 
 
-def _string_end(text: str, i: int) -> int:
-    quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else text[i]
-    j = i + len(quote)
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text.startswith(quote, j):
-            return j + len(quote)
-        if len(quote) == 1 and text[j] in "\r\n":
-            break
-        j += 1
-    raise Refusal(400, "SPARQL syntax error: a string is not closed")
-
-
-def _iri_end(text: str, i: int) -> int:
-    j = i + 1
-    while j < len(text) and text[j] not in '<>"{}|^`\\' and text[j] > " ":
-        j += 1
-    return j + 1 if j < len(text) and text[j] == ">" else i
+def _skip(text: str, i: int) -> int:
+    """Return the index after the comment, string or IRI at ``text[i]`` (else ``i``)."""
+    try:
+        return token_end(text, i)
+    except QueryError:
+        raise Refusal(400, "SPARQL syntax error: a string is not closed") from None
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
@@ -90,14 +81,11 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
         char = text[i]
         if char.isspace():
             i += 1
-        elif char == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif char in "\"'":
-            i = _string_end(text, i)
-            yield "string", ""
-        elif char == "<" and (end := _iri_end(text, i)) != i:
-            yield "iri", text[i + 1 : end - 1]
+        elif (end := _skip(text, i)) != i:
+            if char == "<":
+                yield "iri", text[i + 1 : end - 1]
+            elif char != "#":
+                yield "string", ""
             i = end
         elif char in "?$@":
             match = _WORD.match(text, i + 1)
@@ -110,7 +98,13 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
         elif char.isalpha() or char == ":":
             pname = _PNAME.match(text, i)
             if pname:
-                yield "pname", pname.group(0)
+                prefix = (pname.group(1) or "").upper()
+                if prefix in _WATCHED:
+                    # Oxigraph reads SERVICE:x as the keyword and the name :x
+                    yield "word", prefix
+                    yield "pname", pname.group(0)[len(prefix) :]
+                else:
+                    yield "pname", pname.group(0)
                 i = pname.end()
                 continue
             match = _WORD.match(text, i)
