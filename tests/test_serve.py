@@ -489,6 +489,7 @@ def test_package_iris_dereference(client: httpx.Client, base: str) -> None:
     html = client.get("/dataset", headers=BROWSER)
     assert html.status_code == 200 and "https://w3id.org/ipexkg/dataset" in html.text
     turtle = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert "@prefix dcterms: <http://purl.org/dc/terms/> ." in turtle.text
     graph = Graph().parse(data=turtle.text, format="turtle")
     assert (URIRef("https://w3id.org/ipexkg/dataset"), None, None) in graph
     association = client.get(

@@ -5,13 +5,28 @@
 
 from __future__ import annotations
 
-from ipexkg.web.app import Settings, create_app
+from collections.abc import Sequence
+
+from starlette.routing import BaseRoute
+
+from ipexkg.web.app import Endpoint, Settings, create_app
 
 __all__ = ["Settings", "create_app", "serve"]
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the store of ``settings`` on ``host:port`` until interrupted (uvicorn)."""
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    home: Endpoint | None = None,
+    routes: Sequence[BaseRoute] = (),
+) -> None:
+    """Serve the store of ``settings`` on ``host:port`` until interrupted (uvicorn).
+
+    :param home: the endpoint for ``/`` and ``routes`` more routes (see :func:`create_app`)
+    """
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    app = create_app(settings, home=home, routes=routes)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -42,7 +42,7 @@ from ipexkg.web import workers
 from ipexkg.web.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, STORED_FORMATS, choose
 from ipexkg.web.safety import Refusal, check_dataset, check_query
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Endpoint", "Settings", "create_app"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 _W3_FORMATS = Namespace("http://www.w3.org/ns/formats/")

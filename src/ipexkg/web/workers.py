@@ -146,7 +146,23 @@ def _triples(triples: Sequence[ox.Triple], fmt: str) -> Answer:
         )
         return Answer("text/html", variables=("subject", "predicate", "object"), rows=rows)
     media, rdf_format = GRAPH_FORMATS[fmt]
-    return Answer(media, ox.serialize(triples, format=rdf_format) or b"")
+    if rdf_format != ox.RdfFormat.TURTLE:
+        return Answer(media, ox.serialize(triples, format=rdf_format) or b"")
+    return Answer(
+        media, ox.serialize(triples, format=rdf_format, prefixes=_prefixes(triples)) or b""
+    )
+
+
+def _prefixes(triples: Sequence[ox.Triple]) -> dict[str, str]:
+    """Return the package's prefixes that the IRIs of ``triples`` use (for Turtle)."""
+    from ipexkg.namespaces import PREFIXES
+
+    iris = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+    return {
+        prefix: str(namespace)
+        for prefix, namespace in sorted(PREFIXES.items())
+        if any(iri.startswith(str(namespace)) for iri in iris)
+    }
 
 
 def sparql(
