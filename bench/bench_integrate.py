@@ -18,7 +18,7 @@ the driver prints medians and the ratios asked for, all from one run:
   pySHACL vs pyrudof on the core shapes (``sh:sparql`` constraints removed) over the curated
   graph plus a prefix of ``--shacl-prefix`` triples.
 
-    python bench/bench_integrate.py --store /tmp/ipex-hpo            # builds it if missing
+    python bench/bench_integrate.py --store /tmp/ipex-hpo            # builds it first
     python bench/bench_integrate.py --store /tmp/ipex-hpo --skip-build --pyhpo
 """
 
@@ -155,7 +155,9 @@ def step_queries_rdflib(args: argparse.Namespace) -> dict[str, Any]:
         for engine, source in (("rdflib", graph), ("oxigraph", store)):
             run_query(query, source, engine=engine, **params)
             totals[engine] += statistics.median(
-                _timed(lambda q=query, s=source, e=engine: run_query(q, s, engine=e, **params))[0]
+                _timed(
+                    lambda q=query, s=source, e=engine, p=params: run_query(q, s, engine=e, **p)
+                )[0]
                 for _ in range(args.repeat)
             )
     return {**totals, "triples": len(graph)}
@@ -213,9 +215,7 @@ def step_shacl_store(args: argparse.Namespace) -> dict[str, Any]:
     store = open_store(Path(args.store))
     graph = build_graph()
     validate_graph(graph)  # warm up: shapes and QC queries parsed once
-    inside = [
-        _timed(lambda: validate_graph(curated_facts(store)))[0] for _ in range(args.repeat)
-    ]
+    inside = [_timed(lambda: validate_graph(curated_facts(store)))[0] for _ in range(args.repeat)]
     alone = [_timed(lambda: validate_graph(graph))[0] for _ in range(args.repeat)]
     return {"inside": statistics.median(inside), "alone": statistics.median(alone)}
 
@@ -290,7 +290,7 @@ def _cold(argv: list[str], repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--step", choices=sorted(STEPS))
-    parser.add_argument("--store", default="/tmp/ipexkg-bench/hpo-store")
+    parser.add_argument("--store", required=False, default=None, help="integrated store folder")
     parser.add_argument("--target", default="")
     parser.add_argument("--nt", default="")
     parser.add_argument("--repeat", type=int, default=3)
@@ -304,6 +304,8 @@ def main() -> int:
         result["peak_mb"] = round(_peak_mb())
         print(json.dumps(result))
         return 0
+    if not args.store:
+        parser.error("--store DIR is required")
     work = Path(args.store).parent
     work.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {}

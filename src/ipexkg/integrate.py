@@ -12,8 +12,8 @@ Curated and imported facts stay apart: the curated graph is also in its own name
 (:data:`CURATED_GRAPH`, which ``validate --store`` checks), and a curated association is a
 node under ``https://w3id.org/ipexkg/association/`` with a curator (``pav:curatedBy``) and no
 aggregator; an imported one is under ``https://w3id.org/ipexkg/hpoa/association/`` and names
-HPO's annotation team as the aggregator that passed it on. The store is built once per content of its inputs and
-reopened read-only (:func:`ipexkg.store.open_store`).
+HPO's annotation team as the aggregator that passed it on. The store is built once per content
+of its inputs and reopened read-only (:func:`ipexkg.store.open_store`).
 """
 
 from __future__ import annotations
