@@ -100,7 +100,7 @@ def _cpu(pgid: int, main: int) -> tuple[float, float]:
 
 
 def _start(command: list[str], url: str, wait: float = 300) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(  # noqa: S603 - our own server commands
+    process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + wait

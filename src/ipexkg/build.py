@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from ipexkg import __version__
 from ipexkg.curation import FACT_TABLES, Dataset, Row, load_dataset
 from ipexkg.hpo import hpo_version
+from ipexkg.hpo_hierarchy import add_hpo_ancestors
 from ipexkg.identifiers import expand
 from ipexkg.model import ASSOCIATION_KINDS
 from ipexkg.namespaces import BIOLINK, IPEX, IPEXKG, PAV, bind, curie_term
@@ -258,6 +259,7 @@ def build(dataset: Dataset | None = None) -> BuildResult:
     for table in FACT_TABLES:
         for row in ds.rows(table):
             _add_fact(graph, ds, row, origins)
+    add_hpo_ancestors(graph)
     return BuildResult(graph, MappingProxyType(origins))
 
 

