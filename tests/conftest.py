@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite tests/golden/* from the current output (review the diff!)",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Cache the built stores (``ipexkg.store``) in a temporary folder, never in the home folder."""
+    root = tmp_path_factory.mktemp("ipexkg-cache")
+    previous = os.environ.get("IPEXKG_CACHE_DIR")
+    os.environ["IPEXKG_CACHE_DIR"] = str(root)
+    yield root
+    if previous is None:
+        os.environ.pop("IPEXKG_CACHE_DIR", None)
+    else:
+        os.environ["IPEXKG_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -169,8 +169,8 @@ def test_system_query_lists_every_ipex_phenotype_of_its_hpo_category(
     expected = phenotypes & hpo_descendants(category)
     listed = {row[0] for row in run_query(name, graph).rows}
     assert listed == expected, (
-        f"update the VALUES list of queries/cq/{name}.rq: add {sorted(expected - listed)}, "
-        f"remove {sorted(listed - expected)}"
+        f"queries/cq/{name}.rq misses {sorted(expected - listed)} and finds "
+        f"{sorted(listed - expected)} through the HPO hierarchy of the graph"
     )
 
 

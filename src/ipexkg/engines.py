@@ -11,7 +11,7 @@ of :mod:`ipexkg.results`, so the two can be compared row for row.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -32,8 +32,10 @@ __all__ = [
     "execute",
     "from_oxigraph",
     "load_oxigraph",
+    "oxigraph_result",
     "oxigraph_store",
     "to_oxigraph",
+    "token_end",
     "with_values",
 ]
 
@@ -151,7 +153,7 @@ def load_oxigraph(paths: list[Path]) -> ox.Store:
     return store
 
 
-def _token_end(text: str, i: int) -> int:
+def token_end(text: str, i: int) -> int:
     """Return the index after the comment, string or IRI starting at ``text[i]`` (else ``i``)."""
     char = text[i]
     if char == "#":
@@ -186,7 +188,7 @@ def _where_group(text: str) -> int:
     after_where = False
     skipped_template = False
     while i < len(text):
-        end = _token_end(text, i)
+        end = token_end(text, i)
         if end != i:
             i = end
             continue
@@ -285,9 +287,20 @@ def _oxigraph(
         answer = store.query(text)
     except SyntaxError as exc:
         raise QueryError(f"{query.name}: Oxigraph cannot parse the query: {exc}") from None
+    return oxigraph_result(query, answer)
+
+
+def oxigraph_result(
+    query: StoredQuery,
+    answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples | Iterable[ox.Triple | ox.Quad],
+) -> QueryResult:
+    """Return the canonical result of an answer in pyoxigraph's terms (from a store or parsed).
+
+    :param answer: what ``Store.query`` returns, or the triples (quads) of a parsed graph
+    """
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", (), (), boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
+    if not isinstance(answer, ox.QuerySolutions):
         graph = Graph(bind_namespaces="core")
         for triple in answer:
             graph.add(

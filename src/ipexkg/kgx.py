@@ -37,6 +37,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from ipexkg.errors import InputError
+from ipexkg.hpo_hierarchy import HP_IRI
 from ipexkg.identifiers import compress, expand
 from ipexkg.model import LITERAL_PREDICATES
 from ipexkg.namespaces import BIOLINK, IPEX, IPEXKG, OBOINOWL, PAV, bind, curie_term
@@ -291,7 +292,8 @@ def _node(
 ) -> dict[str, set[str]]:
     row: dict[str, set[str]] = {"id": {_id(node)}, "category": set(), "xref": set(edge_xrefs)}
     for p, o in graph.predicate_objects(node):
-        if (node, p, o) in direct:
+        if (node, p, o) in direct or (p == RDFS.subClassOf and str(node).startswith(HP_IRI)):
+            # the HPO hierarchy is hp.obo's: KGX users load HPO itself next to the edges
             continue
         column = _NODE_BY_PREDICATE.get(p)  # type: ignore[call-overload]
         if column is None:

