@@ -517,6 +517,37 @@ def _add_convert_hpoa(sub: _Sub) -> None:
 
 
 #: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
+# --- disease card (issue 12) ----------------------------------------------------------------------
+def _cmd_card(args: argparse.Namespace) -> int:
+    from ipexkg.build import build_graph
+    from ipexkg.card import render_card
+    from ipexkg.curation import load_dataset
+    from ipexkg.files import write_text_atomic
+
+    path = Path(args.out)
+    write_text_atomic(path, render_card(build_graph(load_dataset(args.data))))
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+    return EXIT_OK
+
+
+def _add_card(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "card",
+        help="write the disease card: one self-contained HTML page drawn from the graph",
+        description="Write the disease card of IPEX: names, identifiers, inheritance, onset, "
+        "prevalence, prognosis, the mechanism, the manifestations by organ system with each "
+        "source's frequency as a chart, treatments, IPEX-like disorders, the mouse model and "
+        "the references, every fact linked to its sources and its association IRI. The page "
+        "is made from the stored queries card-facts and publications; it needs no network and "
+        "no JavaScript. 'ipexkg release' writes it as ipexkg.html beside the other files.",
+        epilog="examples:\n  ipexkg card --out build/ipexkg.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", default="build/ipexkg.html", help="output file")
+    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.set_defaults(handler=_cmd_card)
+
+
 _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_build,
     _add_validate,
@@ -526,6 +557,7 @@ _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_release,
     _add_convert,
     _add_convert_hpoa,
+    _add_card,
 )
 
 
