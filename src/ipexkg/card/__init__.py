@@ -76,6 +76,7 @@ def render_html(card: Card, release_files: Sequence[tuple[str, str]] = ()) -> st
         release_files=list(release_files),
         version=__version__,
         queries=CARD_QUERIES,
+        anchors=[],  # the facts whose in-page anchor is already written (ids are unique)
     )
 
 
