@@ -30,20 +30,22 @@ def _rows(reports: Sequence[Report], short: dict[str, str]) -> list[dict[str, An
     for i, report in enumerate(reports):
         f = report.fact
         who = ", ".join(short.get(s, s) for s in f.sources)
-        label = who if report.phenotype == previous else f"{report.label} · {who}"
+        # the manifestation names its first row only, so that its sources read as one group
+        label = "" if report.phenotype == previous else report.label
         row: dict[str, Any] = {"row": f"{i:03d}", "label": label}
         if f.count is not None and f.total is not None and f.total > 0:
             pct = round(100 * f.count / f.total, 1)
-            row |= {"kind": _FRACTION, "low": 0, "high": pct, "text": f"{f.count}/{f.total}"}
+            row |= {"kind": _FRACTION, "low": 0, "high": pct, "value": f"{f.count}/{f.total}"}
         elif f.percentage is not None:
             high = float(f.percentage)
-            row |= {"kind": _PERCENT, "low": 0, "high": high, "text": f"{f.percentage}%"}
+            row |= {"kind": _PERCENT, "low": 0, "high": high, "value": f"{f.percentage}%"}
         elif report.band is not None:
             low, high = report.band
-            band = {"low": low, "high": max(high, low + 0.5), "text": f.frequency_label}
+            band = {"low": low, "high": max(high, low + 0.5), "value": f.frequency_label}
             row |= {"kind": _BAND, **band}
         else:
             continue
+        row["text"] = f"{row['value']} · {who}"
         previous = report.phenotype
         rows.append(row)
     return rows
@@ -53,7 +55,8 @@ def frequency_spec(reports: Sequence[Report], short: dict[str, str]) -> dict[str
     """Return the Vega-Lite specification of one organ system's frequencies, or None if none.
 
     One row per source report: a fraction is a bar to n/m, a percentage a bar to its value, an
-    HPO frequency class a bar spanning its band; reports of one manifestation sit side by side.
+    HPO frequency class a bar spanning its band, each labelled with its value and source; the
+    reports of one manifestation sit next to each other under its name.
     """
     rows = _rows(reports, short)
     if not rows:
@@ -65,12 +68,12 @@ def frequency_spec(reports: Sequence[Report], short: dict[str, str]) -> dict[str
         "row:N",
         title=None,
         sort=None,
-        axis=alt.Axis(labelExpr=expr, labelLimit=380, labelFontSize=11, ticks=False),
+        axis=alt.Axis(labelExpr=expr, labelLimit=300, labelFontSize=12, ticks=False),
     )
     x = alt.X(
         "low:Q",
         title="% of patients",
-        scale=alt.Scale(domain=[0, 118], nice=False),
+        scale=alt.Scale(domain=[0, 100], nice=False),
         axis=alt.Axis(values=[0, 25, 50, 75, 100], grid=True),
     )
     colour = alt.Color(
@@ -81,12 +84,12 @@ def frequency_spec(reports: Sequence[Report], short: dict[str, str]) -> dict[str
     )
     base = alt.Chart(data)
     bars = base.mark_bar(height=_ROW - 8).encode(y=y, x=x, x2="high:Q", color=colour)
-    text = base.mark_text(align="left", dx=3, fontSize=11, color="#1a1a1a").encode(
+    text = base.mark_text(align="left", dx=3, fontSize=12, color="#1a1a1a").encode(
         y=y, x=alt.X("high:Q"), text="text:N"
     )
     chart = (
         (bars + text)
-        .properties(width=360, height=_ROW * len(rows))
+        .properties(width=260, height=_ROW * len(rows))
         .configure(font="DejaVu Sans, Arial, sans-serif")
         .configure_view(stroke=None)
     )
