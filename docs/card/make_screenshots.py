@@ -64,28 +64,47 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        pages = subprocess.run(  # noqa: S603
-            ["pdfinfo", str(pdf)],
-            check=True,
-            capture_output=True,
-            text=True,
+        info = subprocess.run(  # noqa: S603
+            [_tool("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True
         ).stdout
-        print(next(line for line in pages.splitlines() if line.startswith("Pages")))
-        subprocess.run(  # noqa: S603
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "70",
-                "-f",
-                "1",
-                "-l",
-                "6",
-                str(pdf),
-                str(OUT / "card-print"),
-            ],
-            check=True,
+        count = int(next(x for x in info.splitlines() if x.startswith("Pages")).split()[-1])
+        print(f"print preview: {count} A4 pages")
+        first_chart = next(
+            n
+            for n in range(1, count + 1)
+            if "% of patients"
+            in subprocess.run(  # noqa: S603
+                [_tool("pdftotext"), "-f", str(n), "-l", str(n), str(pdf), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
         )
+        for old in OUT.glob("card-print-*.png"):
+            old.unlink()
+        for first, last in ((1, 1), (first_chart, first_chart + 1)):
+            subprocess.run(  # noqa: S603
+                [
+                    _tool("pdftoppm"),
+                    "-png",
+                    "-r",
+                    "70",
+                    "-f",
+                    str(first),
+                    "-l",
+                    str(last),
+                    str(pdf),
+                    str(OUT / "card-print"),
+                ],
+                check=True,
+            )
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise SystemExit(f"{name} is missing: apt-get install poppler-utils")
+    return path
 
 
 if __name__ == "__main__":
