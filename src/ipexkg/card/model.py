@@ -138,12 +138,6 @@ class Report:
     frequency: str
     band: tuple[float, float] | None
 
-    @property
-    def fraction(self) -> str:
-        """Return ``n/m`` where the source gives a count and a total, else ``""``."""
-        f = self.fact
-        return f"{f.count}/{f.total}" if f.count is not None and f.total is not None else ""
-
 
 @dataclass(frozen=True)
 class System:
@@ -180,6 +174,21 @@ class Card:
     other: list[Fact] = field(default_factory=list)
     sources: dict[str, SourceRef] = field(default_factory=dict)
     facts: dict[str, Fact] = field(default_factory=dict)
+
+    @property
+    def aliases(self) -> list[str]:
+        """Return up to three exact synonyms: those with most sources first, then the shortest."""
+        exact = [(name, facts) for name, scope, facts in self.names if scope == "exact"]
+        exact.sort(key=lambda item: (-sum(len(f.sources) for f in item[1]), len(item[0])))
+        return [name for name, _ in exact[:3]]
+
+    def glance(self, aspect: str) -> list[tuple[str, int]]:
+        """Return the terms stated for ``aspect`` with their number of sources (most first)."""
+        sources: dict[str, set[str]] = defaultdict(set)
+        for fact in self.aspects.get(aspect, []):
+            if fact.object_label:
+                sources[fact.object_label].update(fact.sources)
+        return sorted(((t, len(s)) for t, s in sources.items()), key=lambda x: (-x[1], x[0]))
 
 
 def _text(value: Value) -> str:
