@@ -516,7 +516,6 @@ def _add_convert_hpoa(sub: _Sub) -> None:
     p.set_defaults(handler=_cmd_convert_hpoa)
 
 
-#: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
 # --- disease card (issue 12) ----------------------------------------------------------------------
 def _cmd_card(args: argparse.Namespace) -> int:
     from ipexkg.build import build_graph
@@ -548,6 +547,7 @@ def _add_card(sub: _Sub) -> None:
     p.set_defaults(handler=_cmd_card)
 
 
+#: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
 _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_build,
     _add_validate,
