@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from ipexkg import __version__
 from ipexkg.build import DATASET
+from ipexkg.card import CARD_FILE
 from ipexkg.curation import Dataset
 from ipexkg.export import EXPORT_FORMATS
 from ipexkg.hpo import hpo_version, hpoa_version
@@ -70,7 +71,7 @@ def _sssom(release: Release) -> tuple[dict[str, Any], list[dict[str, str]]]:
 
 def test_release_holds_every_export_and_the_description(release: Release) -> None:
     expected = {name for fmt in EXPORT_FORMATS.values() for name in fmt.files}
-    expected |= {VOID_FILE, SSSOM_FILE, CHECKSUM_FILE}
+    expected |= {VOID_FILE, SSSOM_FILE, CHECKSUM_FILE, CARD_FILE}
     assert {f.name for f in release.files} == expected
     assert {p.name for p in release.out_dir.iterdir()} == expected
 

@@ -471,8 +471,20 @@ def test_query_page_shows_a_parameter_error(client: httpx.Client) -> None:
     assert "unknown prefix" in response.text and "<form" in response.text
 
 
-def test_home_and_query_pages(client: httpx.Client) -> None:
+def test_home_is_the_disease_card_drawn_from_the_served_store(
+    client: httpx.Client, store: Path
+) -> None:
+    from ipexkg.card import render_card
+    from ipexkg.store import open_store
+
     home = client.get("/", headers=BROWSER)
+    assert home.status_code == 200
+    assert home.headers["content-type"].startswith("text/html")
+    assert home.text == render_card(open_store(store))
+
+
+def test_home_and_query_pages(client: httpx.Client) -> None:
+    home = client.get("/about", headers=BROWSER)
     assert home.status_code == 200
     local = [link for link in _links(home.text) if link.startswith("/")]  # never the network
     assert len(local) >= 4

@@ -628,7 +628,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         max_query_chars=args.max_query_chars,
     )
     print(f"serving {store} at http://{args.host}:{args.port}/ (SPARQL at /sparql)")
-    serve(settings, host=args.host, port=args.port)
+    from starlette.routing import Route
+
+    from ipexkg.web.app import default_home
+    from ipexkg.web.card_page import card_home
+
+    serve(
+        settings,
+        host=args.host,
+        port=args.port,
+        home=card_home,
+        routes=[Route("/about", default_home, name="about")],
+    )
     return EXIT_OK
 
 
@@ -637,7 +648,8 @@ def _add_serve(sub: _Sub) -> None:
         "serve",
         help="serve the graph: a read-only SPARQL endpoint and the stored queries over HTTP",
         description="Serve an on-disk store (default: the package graph, built once and cached) "
-        "over HTTP: the SPARQL 1.1 Protocol at /sparql, the stored queries at /queries and "
+        "over HTTP: the disease card at /, what the server offers at /about, the SPARQL 1.1 "
+        "Protocol at /sparql, the stored queries at /queries and "
         "/queries/NAME?param=value, the catalogue as sparql-examples at "
         "/.well-known/sparql-examples, pages for a browser, and the package's IRIs "
         "(https://w3id.org/ipexkg/PATH at /PATH). Read-only; never fetches anything; every "
@@ -793,6 +805,37 @@ def _add_differential(sub: _Sub) -> None:
     p.set_defaults(handler=_cmd_differential)
 
 
+# --- disease card (issue 12) ----------------------------------------------------------------------
+def _cmd_card(args: argparse.Namespace) -> int:
+    from ipexkg.build import build_graph
+    from ipexkg.card import render_card
+    from ipexkg.curation import load_dataset
+    from ipexkg.files import write_text_atomic
+
+    path = Path(args.out)
+    write_text_atomic(path, render_card(build_graph(load_dataset(args.data))))
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+    return EXIT_OK
+
+
+def _add_card(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "card",
+        help="write the disease card: one self-contained HTML page drawn from the graph",
+        description="Write the disease card of IPEX: names, identifiers, inheritance, onset, "
+        "prevalence, prognosis, the mechanism, the manifestations by organ system with each "
+        "source's frequency as a chart, treatments, IPEX-like disorders, the mouse model and "
+        "the references, every fact linked to its sources and its association IRI. The page "
+        "is made from the stored queries card-facts and publications; it needs no network and "
+        "no JavaScript. 'ipexkg release' writes it as ipexkg.html beside the other files.",
+        epilog="examples:\n  ipexkg card --out build/ipexkg.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", default="build/ipexkg.html", help="output file")
+    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.set_defaults(handler=_cmd_card)
+
+
 #: one function per subcommand, each adding its parser (in the order ``--help`` lists them)
 _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_build,
@@ -807,6 +850,7 @@ _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_load,
     _add_integrate,
     _add_differential,
+    _add_card,
 )
 
 

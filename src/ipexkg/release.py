@@ -1,5 +1,7 @@
 """Release: every export format, a VoID + DCAT description, an SSSOM mapping table, SHA256SUMS.
 
+It also holds the disease card (``ipexkg.html``), which links to every other file.
+
 The description (``ipexkg.void.ttl``) says what the dataset is (title, description, licence,
 version, creators), how big it is (triples, class and property partitions), what it was made from
 (HPO and its annotations, MONDO's mapping tables, the Biolink model, each with its version) and
@@ -24,6 +26,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ipexkg import __version__
 from ipexkg.build import DATASET, build_graph
+from ipexkg.card import CARD_FILE, render_card
 from ipexkg.curation import Dataset, load_dataset
 from ipexkg.export import EXPORT_FORMATS, export_files, graph_name, serialize_turtle
 from ipexkg.files import check_output_folder, replace_folder
@@ -73,6 +76,7 @@ _MEDIA_TYPES = {
     ".trig": "application/trig",
     ".nq": "application/n-quads",
     ".tsv": "text/tab-separated-values",
+    ".html": "text/html",
 }
 #: JSON Lines has no registered media type; jsonlines.org suggests this one (dcterms:format)
 _UNREGISTERED_MEDIA_TYPES = {".jsonl": "application/jsonl"}
@@ -272,7 +276,18 @@ def _describe_file(version: str) -> dict[str, str]:
     for name in ("ipexkg.trig", "ipexkg.nq"):
         descriptions[name] += f"; every triple is in the named graph <{graph_name(version)}>"
     descriptions[SSSOM_FILE] = "SSSOM mapping table of the curated cross-references"
+    descriptions[CARD_FILE] = (
+        "The disease card: a self-contained HTML page of the graph's facts, each with its sources"
+    )
     return descriptions
+
+
+def _card_listing(names: list[str], version: str) -> list[tuple[str, str]]:
+    """Return (name, description) of every release file, for the card's list of files."""
+    descriptions = _describe_file(version)
+    descriptions[VOID_FILE] = "VoID + DCAT description of the dataset and of every file"
+    descriptions[CHECKSUM_FILE] = "SHA-256 checksum of every file (sha256sum -c)"
+    return [(name, descriptions.get(name, "")) for name in sorted(names)]
 
 
 def _add_distributions(graph: Graph, files: Mapping[str, bytes], version: str) -> None:
@@ -337,6 +352,8 @@ def release_files(
         graph = build_graph(ds)
     files = export_files(graph, ("all",))
     files[SSSOM_FILE] = sssom_text(ds).encode("utf-8")
+    listing = _card_listing([*files, CARD_FILE, VOID_FILE, CHECKSUM_FILE], __version__)
+    files[CARD_FILE] = render_card(graph, release_files=listing).encode("utf-8")
     description = dataset_description(graph, files)
     files[VOID_FILE] = serialize_turtle(description).encode("utf-8")
     files[CHECKSUM_FILE] = sha256sums(files).encode("utf-8")
