@@ -159,10 +159,12 @@ def test_a_new_row_appears_on_the_page_after_a_rebuild(data_copy: Path, page: st
     table = data_copy / "phenotypes.tsv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     row = next(line for line in lines if "\tHP:0000099\tGlomerulonephritis\t" in line)
-    cells = row.rstrip("\n").split("\t")
-    cells[5:7] = ["7", "30"]  # has_count, has_total: 23.3 %, still HP:0040283 (Occasional)
-    cells[10] = "PMID:20301297"
-    lines.insert(lines.index(row) + 1, "\t".join(cells) + "\n")
+    header = lines[0].rstrip("\n").split("\t")
+    cells = dict(zip(header, row.rstrip("\n").split("\t"), strict=True))
+    cells.update(has_count="7", has_total="30")  # 23.3 %, still HP:0040283 (Occasional)
+    cells["source"] = "PMID:20301297"
+    row_text = "\t".join(cells[column] for column in header)
+    lines.insert(lines.index(row) + 1, row_text + "\n")
     table.write_text("".join(lines), encoding="utf-8")
     assert "7 of 30" not in page
     rebuilt = render_card(build_graph(load_dataset(data_copy)))
