@@ -561,7 +561,7 @@ MUTANTS: list[Mutant] = [
             r"        return EXIT_FAILED\n",
             r"\1",
         ),
-        ["tests/test_build.py", "tests/test_caches.py", "tests/test_validate.py"],
+        ["tests/test_build_guard.py", "tests/test_build.py"],
     ),
     _m(
         "validate-ignores-qc",
