@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from ipexkg import __version__
 from ipexkg.cli import main
 from ipexkg.export import CONTEXT_FILE, serialize_turtle
 from ipexkg.rdfio import read_rdf
@@ -55,9 +57,19 @@ def test_release_lists_sizes_and_checksums(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["release", "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "SHA256SUMS" in out and "ipexkg.void.ttl" in out and "triples" in out
-    assert (tmp_path / "SHA256SUMS").is_file()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"release {__version__} in {tmp_path} (")
+    assert out[0].endswith(" triples)")
+    listed = {}
+    for line in out[1:]:
+        size, digest, name = line.split()
+        listed[name] = (int(size), digest)
+    on_disk = {p.name for p in tmp_path.iterdir() if p.is_file()}
+    assert set(listed) == on_disk
+    assert {"SHA256SUMS", "ipexkg.ttl", "ipexkg.void.ttl"} <= on_disk
+    for name, (size, digest) in listed.items():
+        data = (tmp_path / name).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (size, digest), name
 
 
 # rdflib's own N-Quads/TriG readers warn about their deprecated Dataset API once per triple
