@@ -11,8 +11,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from ipexkg.build import association_iri, summarize
-from ipexkg.curation import Dataset
+from ipexkg.build import BuildResult, association_iri, summarize
+from ipexkg.curation import FACT_TABLES, Dataset
 from ipexkg.hpo import hpo_terms
 from ipexkg.identifiers import compress
 from ipexkg.model import ASSOCIATION_KINDS, KB_RECORD_PREFIXES
@@ -44,9 +44,14 @@ def test_every_hpo_id_and_label_matches_hp_obo(graph: Graph) -> None:
         assert labels == {terms[curie].name}, (curie, labels)
 
 
-def test_every_association_has_a_source_and_evidence(graph: Graph) -> None:
+def test_every_association_has_a_source_and_evidence(
+    graph: Graph, built: BuildResult, dataset: Dataset
+) -> None:
     associations = _associations(graph)
-    assert len(associations) > 150
+    # exactly one association node per row of a fact table
+    from_rows = {iri for iri, o in built.origins.items() if Path(o.path).stem in FACT_TABLES}
+    assert associations == from_rows
+    assert len(from_rows) == sum(len(dataset.rows(t)) for t in FACT_TABLES)
     for node in associations:
         sources = set(graph.objects(node, DCTERMS.source))
         assert sources, node
