@@ -24,6 +24,7 @@ import csv
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -705,6 +706,8 @@ def main(argv: list[str] | None = None) -> int:
         for m in mutants:
             print(f"{m.name:32} {m.what}  [{' '.join(m.tests)}]")
         return 0
+    # a stopped run (kill PID) still removes its temporary copy
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     tmp = Path(tempfile.mkdtemp(prefix="ipexkg-mutate-"))
     root = make_copy(args.ref, tmp / "repo")
     baseline = _git(root, "rev-parse", "HEAD").strip()
