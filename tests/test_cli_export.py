@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph
 from rdflib.compare import isomorphic
 
 from ipexkg import __version__
 from ipexkg.cli import main
 from ipexkg.export import CONTEXT_FILE, serialize_turtle
+from ipexkg.hpo import hpo_annotations
+from ipexkg.identifiers import compress
 from ipexkg.rdfio import read_rdf
 
 
@@ -35,13 +38,17 @@ def test_export_writes_the_chosen_formats(
     assert isomorphic(_graph(tmp_path / "ipexkg.jsonld"), graph)
 
 
-def test_export_expanded_jsonld(tmp_path: Path) -> None:
+def test_export_expanded_jsonld(tmp_path: Path, graph: Graph) -> None:
     assert (
         main(["export", "--format", "jsonld", "--jsonld-form", "expanded", "--out", str(tmp_path)])
         == 0
     )
     assert [p.name for p in tmp_path.iterdir()] == ["ipexkg.jsonld"]
-    assert (tmp_path / "ipexkg.jsonld").read_text(encoding="utf-8").startswith("[")
+    document = json.loads((tmp_path / "ipexkg.jsonld").read_text(encoding="utf-8"))
+    # expanded form: a list of node objects with full IRIs and no context
+    assert isinstance(document, list)
+    assert all("@context" not in node and node["@id"].startswith("http") for node in document)
+    assert isomorphic(_graph(tmp_path / "ipexkg.jsonld"), graph)
 
 
 def test_export_rejects_an_unknown_format(
@@ -123,7 +130,11 @@ def test_convert_hpoa_for_one_disease(tmp_path: Path, capsys: pytest.CaptureFixt
     target = tmp_path / "ipex-hpoa.ttl"
     assert main(["convert-hpoa", "--disease", "OMIM:304790", str(target)]) == 0
     assert "from 31 of 31 annotation rows" in capsys.readouterr().out
-    assert len(_graph(target)) > 31 * 10
+    converted = _graph(target)
+    objects = {compress(str(o)) for o in converted.objects(None, RDF.object)}
+    rows = hpo_annotations("OMIM:304790")
+    assert len(rows) == 31
+    assert {row.hpo_id for row in rows} <= objects
 
 
 def test_convert_hpoa_unknown_disease(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
