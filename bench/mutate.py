@@ -31,8 +31,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+
+from ipexkg.model import frequency_term_for
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -101,19 +102,6 @@ def delete_row(root: Path, table: str, match: Callable[[Row], bool]) -> None:
     raise NotApplicableError(f"no matching row in {table}.tsv")
 
 
-def _term(count: int, total: int) -> str | None:
-    ranges = {
-        "HP:0040280": (100, 100),
-        "HP:0040281": (80, 99),
-        "HP:0040282": (30, 79),
-        "HP:0040283": (5, 29),
-        "HP:0040284": (1, 4),
-        "HP:0040285": (0, 0),
-    }
-    whole = (Decimal(100 * count) / Decimal(total)).quantize(Decimal(1), ROUND_HALF_UP)
-    return next((t for t, (lo, hi) in ranges.items() if lo <= whole <= hi), None)
-
-
 def _hpoa(row: Row) -> bool:
     return row["primary_knowledge_source"] == "infores:hpo-annotations"
 
@@ -128,7 +116,7 @@ def _plausible_count(row: Row) -> bool | None:
         return False
     count, total = int(row["has_count"]), int(row["has_total"])
     for new in (count + 1, count - 1):
-        if 0 <= new <= total and _term(new, total) == _term(count, total):
+        if 0 <= new <= total and frequency_term_for(new, total) == frequency_term_for(count, total):
             row["has_count"] = str(new)
             return None
     return False
