@@ -165,3 +165,42 @@ def test_removing_a_required_property_gives_the_shapes_finding(
     assert _findings(broken, shape, focus) == {severity}, (
         f"{name}: {focus} without {_curie(path)} is not reported"
     )
+
+
+#: node shapes whose identifier is a prefix and exactly seven digits (a change is reviewed here)
+SEVEN_DIGITS = {
+    "ipexsh:AttributeShape",
+    "ipexsh:CellTypeShape",
+    "ipexsh:DiseaseShape",
+    "ipexsh:EvidenceTypeShape",
+    "ipexsh:InheritanceShape",
+    "ipexsh:OrganShape",
+    "ipexsh:PhenotypicFeatureShape",
+    "ipexsh:TreatmentProcedureShape",
+}
+
+
+def test_the_seven_digit_identifier_shapes_are_the_known_ones() -> None:
+    found = {
+        _curie(s)
+        for s, pattern in SHAPES.subject_objects(SH.pattern)
+        if (s, SH.path, None) not in SHAPES and str(pattern).endswith("_[0-9]{7}$")
+    }
+    assert found == SEVEN_DIGITS
+
+
+@pytest.mark.parametrize("name", sorted(SEVEN_DIGITS))
+def test_an_identifier_one_digit_short_or_long_is_refused(name: str, built: BuildResult) -> None:
+    shape = _shape(name)
+    cls = sorted(SHAPES.objects(shape, SH.targetClass), key=str)[0]
+    node = sorted(built.graph.subjects(RDF.type, cls), key=str)[0]
+    assert isinstance(node, URIRef)
+    assert _findings(_typed(node, cls), shape, node) == set(), f"{node} is refused"
+    for variant in (URIRef(str(node)[:-1]), URIRef(str(node) + "0")):
+        assert _findings(_typed(variant, cls), shape, variant) == {SH.Violation}, variant
+
+
+def _typed(node: URIRef, cls: Node) -> Graph:
+    graph = Graph()
+    graph.add((node, RDF.type, cls))
+    return graph
