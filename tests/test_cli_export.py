@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph
 from rdflib.compare import isomorphic
 
+from ipexkg import __version__
 from ipexkg.cli import main
 from ipexkg.export import CONTEXT_FILE, serialize_turtle
+from ipexkg.hpo import hpo_annotations
+from ipexkg.identifiers import compress
 from ipexkg.rdfio import read_rdf
 
 
@@ -33,13 +38,17 @@ def test_export_writes_the_chosen_formats(
     assert isomorphic(_graph(tmp_path / "ipexkg.jsonld"), graph)
 
 
-def test_export_expanded_jsonld(tmp_path: Path) -> None:
+def test_export_expanded_jsonld(tmp_path: Path, graph: Graph) -> None:
     assert (
         main(["export", "--format", "jsonld", "--jsonld-form", "expanded", "--out", str(tmp_path)])
         == 0
     )
     assert [p.name for p in tmp_path.iterdir()] == ["ipexkg.jsonld"]
-    assert (tmp_path / "ipexkg.jsonld").read_text(encoding="utf-8").startswith("[")
+    document = json.loads((tmp_path / "ipexkg.jsonld").read_text(encoding="utf-8"))
+    # expanded form: a list of node objects with full IRIs and no context
+    assert isinstance(document, list)
+    assert all("@context" not in node and node["@id"].startswith("http") for node in document)
+    assert isomorphic(_graph(tmp_path / "ipexkg.jsonld"), graph)
 
 
 def test_export_rejects_an_unknown_format(
@@ -55,9 +64,19 @@ def test_release_lists_sizes_and_checksums(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["release", "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "SHA256SUMS" in out and "ipexkg.void.ttl" in out and "triples" in out
-    assert (tmp_path / "SHA256SUMS").is_file()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"release {__version__} in {tmp_path} (")
+    assert out[0].endswith(" triples)")
+    listed = {}
+    for line in out[1:]:
+        size, digest, name = line.split()
+        listed[name] = (int(size), digest)
+    on_disk = {p.name for p in tmp_path.iterdir() if p.is_file()}
+    assert set(listed) == on_disk
+    assert {"SHA256SUMS", "ipexkg.ttl", "ipexkg.void.ttl"} <= on_disk
+    for name, (size, digest) in listed.items():
+        data = (tmp_path / name).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (size, digest), name
 
 
 # rdflib's own N-Quads/TriG readers warn about their deprecated Dataset API once per triple
@@ -111,7 +130,11 @@ def test_convert_hpoa_for_one_disease(tmp_path: Path, capsys: pytest.CaptureFixt
     target = tmp_path / "ipex-hpoa.ttl"
     assert main(["convert-hpoa", "--disease", "OMIM:304790", str(target)]) == 0
     assert "from 31 of 31 annotation rows" in capsys.readouterr().out
-    assert len(_graph(target)) > 31 * 10
+    converted = _graph(target)
+    objects = {compress(str(o)) for o in converted.objects(None, RDF.object)}
+    rows = hpo_annotations("OMIM:304790")
+    assert len(rows) == 31
+    assert {row.hpo_id for row in rows} <= objects
 
 
 def test_convert_hpoa_unknown_disease(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,8 @@ from rdflib import Graph
 
 from ipexkg.cli import main
 from ipexkg.export import write_turtle
-from ipexkg.queries import catalogue
+from ipexkg.identifiers import expand
+from ipexkg.queries import catalogue, run_query
 
 
 def _ad_hoc_on_both_engines(query: Path, data: Path, fmt: str, capsys) -> list[str]:  # type: ignore[no-untyped-def]
@@ -45,9 +48,30 @@ def test_query_in_every_format(fmt: str, engine: str, capsys) -> None:  # type: 
     argv = ["query", "manifestations-by-organ", "-p", "organ=UBERON:0002046", "-f", fmt]
     assert main([*argv, "--engine", engine]) == 0
     out = capsys.readouterr().out
-    assert "HP:0000821" in out or "0000821" in out
+    expected = [
+        (r["phenotype"], r["phenotype_label"])
+        for r in run_query("manifestations-by-organ", organ="UBERON:0002046").dicts()
+    ]
+    assert ("HP:0000821", "Hypothyroidism") in expected
     if fmt == "json":
-        assert len(json.loads(out)["results"]["bindings"]) == 3
+        bindings = json.loads(out)["results"]["bindings"]
+        got = [(b["phenotype"]["value"], b["phenotype_label"]["value"]) for b in bindings]
+        assert got == [(str(expand(curie)), label) for curie, label in expected]
+        return
+    lines = out.strip("\n").splitlines()
+    if fmt in ("csv", "tsv"):
+        rows = list(csv.DictReader(lines, delimiter="," if fmt == "csv" else "\t"))
+    elif fmt == "md":
+        cells = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines if "---" not in ln]
+        rows = [dict(zip(cells[0], c, strict=True)) for c in cells[1:]]
+    else:  # table: columns padded with spaces, a dashed rule under the header gives their spans
+        assert lines[-1] == f"({len(expected)} rows)"
+        spans = [m.span() for m in re.finditer(r"-+", lines[1])]
+        body = [ln for ln in lines[:-1] if not ln.startswith("-")]
+        cells = [[ln[a:b].strip() for a, b in spans] for ln in body]
+        rows = [dict(zip(cells[0], c, strict=True)) for c in cells[1:]]
+    got = [(r["phenotype"], r["phenotype_label"]) for r in rows]
+    assert got == expected
 
 
 def test_construct_as_turtle_and_json_ld(capsys) -> None:  # type: ignore[no-untyped-def]

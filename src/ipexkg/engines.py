@@ -18,6 +18,7 @@ from typing import cast
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
+from rdflib.store import Store, TripleAddedEvent, TripleRemovedEvent
 from rdflib.term import Identifier, Node
 
 from ipexkg.errors import InputError
@@ -52,7 +53,29 @@ _OX_FORMATS = {
 }
 #: file extensions that :func:`load_oxigraph` reads straight into a store
 OXIGRAPH_SUFFIXES = frozenset(_OX_FORMATS)
-_STORES: dict[int, tuple[weakref.ref[Graph], int, ox.Store]] = {}
+_STORES: dict[int, tuple[weakref.ref[Graph], tuple[int, int], ox.Store]] = {}
+#: rdflib store id -> how many triple additions and removals it has announced so far
+_CHANGES: dict[int, int] = {}
+
+
+def _changes(store: Store) -> int:
+    """Return the number of changes ``store`` has announced since it was first asked about.
+
+    rdflib's stores announce additions (and some removals) through their event dispatcher; a graph
+    changed by removing one triple and adding another keeps its size, so the size alone would let
+    :func:`oxigraph_store` answer from the store of the old content.
+    """
+    key = id(store)
+    if key not in _CHANGES:
+        _CHANGES[key] = 0
+
+        def count(_event: object) -> None:
+            _CHANGES[key] = _CHANGES.get(key, 0) + 1
+
+        store.dispatcher.subscribe(TripleAddedEvent, count)  # type: ignore[no-untyped-call]
+        store.dispatcher.subscribe(TripleRemovedEvent, count)  # type: ignore[no-untyped-call]
+        weakref.finalize(store, _CHANGES.pop, key, None)
+    return _CHANGES[key]
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -104,16 +127,17 @@ def _quads(graph: Graph) -> Iterator[ox.Quad]:
 def oxigraph_store(graph: Graph) -> ox.Store:
     """Return an in-memory Oxigraph store holding ``graph``'s triples (cached per graph object).
 
-    The cache is keyed by the graph object and checked against its size, so a graph that grew or
-    shrank is loaded again.
+    The cache is keyed by the graph object and checked against its size and the number of changes
+    its rdflib store has announced, so a graph that grew, shrank or had a triple replaced is loaded
+    again.
     """
     key = id(graph)
     cached = _STORES.get(key)
-    size = len(graph)
-    if cached is not None and cached[0]() is graph and cached[1] == size:
+    state = (len(graph), _changes(graph.store))
+    if cached is not None and cached[0]() is graph and cached[1] == state:
         return cached[2]
     store = copy_to_oxigraph(graph)
-    _STORES[key] = (weakref.ref(graph, lambda _: _STORES.pop(key, None)), size, store)
+    _STORES[key] = (weakref.ref(graph, lambda _: _STORES.pop(key, None)), state, store)
     return store
 
 
