@@ -278,6 +278,14 @@ def _run(step: str, **options: Any) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+class _Report(dict[str, Any]):
+    """Results by step, each printed as one JSON line when it is known (a long run can stop)."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        print(json.dumps({key: value}), flush=True)
+
+
 def _cold(argv: list[str], repeat: int) -> float:
     runs = []
     for _ in range(repeat):
@@ -308,14 +316,13 @@ def main() -> int:
         parser.error("--store DIR is required")
     work = Path(args.store).parent
     work.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {}
+    report = _Report()
     if not args.skip_build:
         report["integrate"] = _run("integrate", target=args.store)
     nt = work / "merged.nt"
     if not nt.exists():
         report["dump"] = _run("dump", store=args.store, target=nt)
     report["oxload_disk"] = _run("oxload", nt=nt, target=work / "bulk-store")
-    report["oxload_memory"] = _run("oxload", nt=nt)
     prefix = _prefix_file(nt, args.prefix, work / f"prefix-{args.prefix}.nt")
     report["oxload_prefix"] = _run("oxload", nt=prefix)
     report["rdflib_prefix"] = _run("rdflibload", nt=prefix)
@@ -333,7 +340,6 @@ def main() -> int:
     report["shacl_store"] = _run("shacl_store", store=args.store, repeat=args.repeat)
     shacl_prefix = _prefix_file(nt, args.shacl_prefix, work / f"prefix-{args.shacl_prefix}.nt")
     report["shacl_engines"] = _run("shacl_engines", nt=shacl_prefix)
-    print(json.dumps(report, indent=1))
     return 0
 
 

@@ -130,3 +130,8 @@ def test_differential_cli_on_the_store(store_dir: Path, capsys) -> None:  # type
     assert out.count("shared:") == 3
     assert main(["differential", "--store", str(store_dir)]) == 2
     assert main(["differential", "--phenotypes", "HP:0000001", "--store", str(store_dir)]) == 2
+
+
+def test_differential_cli_refuses_a_bad_id(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["differential", "not-a-curie", "--store", str(store_dir)]) == 2
+    assert "not a CURIE" in capsys.readouterr().err

@@ -749,26 +749,28 @@ def _add_integrate(sub: _Sub) -> None:
 
 def _cmd_differential(args: argparse.Namespace) -> int:
     from ipexkg.differential import corpus_from_hpoa, corpus_from_store, differential
+    from ipexkg.identifiers import CurieError, normalize_curie
 
     if bool(args.disease) == bool(args.phenotypes):
         raise IpexkgError("give a DISEASE or --phenotypes HP:... (one of the two)")
+    try:
+        disease = normalize_curie(args.disease) if args.disease else None
+        exclude = set(map(normalize_curie, args.exclude))
+    except CurieError as exc:
+        raise IpexkgError(str(exc)) from None
     if args.store:
         from ipexkg.store import open_store
 
         corpus = corpus_from_store(open_store(Path(args.store)))
     else:
         corpus = corpus_from_hpoa()
-    if args.disease:
-        from ipexkg.identifiers import normalize_curie
-
-        disease = normalize_curie(args.disease)
+    if disease is not None:
         terms = corpus.phenotypes.get(disease)
         if not terms:
             raise IpexkgError(f"{args.disease}: no phenotype annotations in the corpus")
-        exclude = {disease, *args.exclude}
+        exclude.add(disease)
     else:
         terms = frozenset(t.strip() for item in args.phenotypes for t in item.split(","))
-        exclude = set(args.exclude)
     try:
         matches = differential(corpus, terms, exclude=exclude, top=args.top)
     except ValueError as exc:

