@@ -592,7 +592,7 @@ for _name in ABSORBED:
 
 def _git(cwd: Path, *args: str) -> str:
     command = ["git", "-c", "user.name=mutate", "-c", "user.email=mutate@localhost", *args]
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         command,
         cwd=cwd,
         check=True,
@@ -606,9 +606,9 @@ def make_copy(ref: str | None, into: Path) -> Path:
     into.mkdir(parents=True)
     if ref:
         command = ["git", "archive", ref]
-        archive = subprocess.run(command, cwd=REPO, check=True, capture_output=True).stdout  # noqa: S603
+        archive = subprocess.run(command, cwd=REPO, check=True, capture_output=True).stdout
         tar = ["tar", "-x", "-C", str(into)]
-        subprocess.run(tar, input=archive, check=True)  # noqa: S603
+        subprocess.run(tar, input=archive, check=True)
     else:
         files = _git(REPO, "ls-files", "-co", "--exclude-standard", "-z").split("\0")
         for name in filter(None, files):
@@ -634,7 +634,7 @@ def _pytest(root: Path, tests: list[str], *extra: str, timeout: int) -> tuple[in
     cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *deselect]
     cmd += [*extra, *tests]
     try:
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             cmd, cwd=root, env=_env(root), capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
