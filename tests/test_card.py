@@ -23,7 +23,7 @@ from ipexkg.queries import run_query
 from ipexkg.release import Release, write_release
 
 _NS = "{http://www.w3.org/1999/xhtml}"
-ARTEFACTS = Path(__file__).parents[1] / "build" / "test-artefacts"
+ARTEFACTS = Path(__file__).parents[1] / "test-artefacts"  # not build/: ipexkg replaces it whole
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
