@@ -68,3 +68,14 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         )
 
     return check
+
+
+# --- issue 9: the field's validators read one written release -------------------------------
+@pytest.fixture(scope="session")
+def release_dir(dataset: Dataset, graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release written once per session from the package's tables (``ipexkg release``)."""
+    from ipexkg.release import write_release
+
+    out = tmp_path_factory.mktemp("validators-release")
+    write_release(out, dataset, graph=graph)
+    return out

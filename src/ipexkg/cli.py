@@ -448,7 +448,8 @@ def _add_export(sub: _Sub) -> None:
         "--jsonld-form",
         choices=JSONLD_FORMS,
         default="compact",
-        help="JSON-LD document form (default: compact, with ipexkg.context.jsonld beside it)",
+        help="JSON-LD document form (default: compact, context inline, with the expanded "
+        "document and ipexkg.context.jsonld beside it)",
     )
     p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
     p.set_defaults(handler=_cmd_export)

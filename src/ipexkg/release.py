@@ -268,7 +268,16 @@ def _describe_file(version: str) -> dict[str, str]:
     for fmt in EXPORT_FORMATS.values():
         for name in fmt.files:
             descriptions[name] = fmt.description
-    descriptions["ipexkg.context.jsonld"] = "The JSON-LD context of ipexkg.jsonld, for offline use"
+    descriptions["ipexkg.jsonld"] = (
+        "JSON-LD 1.1, compact, with the package's context inline: any processor reads it "
+        "without a document loader"
+    )
+    descriptions["ipexkg.expanded.jsonld"] = (
+        "JSON-LD, expanded (no context, absolute IRIs): the same graph for JSON-LD 1.0 readers"
+    )
+    descriptions["ipexkg.context.jsonld"] = (
+        "The JSON-LD context inlined in ipexkg.jsonld, on its own (for writing compact documents)"
+    )
     for name in ("ipexkg.trig", "ipexkg.nq"):
         descriptions[name] += f"; every triple is in the named graph <{graph_name(version)}>"
     descriptions[SSSOM_FILE] = "SSSOM mapping table of the curated cross-references"
