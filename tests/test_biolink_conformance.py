@@ -55,24 +55,22 @@ def _slot(term: URIRef) -> str:
 
 
 @cache
+def _lineage(table: str, name: str) -> tuple[str, ...]:
+    """A class or slot, its is_a chain and mixins (most specific first)."""
+    spec = _schema()[table][name]
+    parents = ([spec["is_a"]] if spec.get("is_a") else []) + list(spec.get("mixins", []))
+    out = [name]
+    for parent in parents:
+        out += [a for a in _lineage(table, parent) if a not in out]
+    return tuple(out)
+
+
 def _ancestors(cls: str) -> tuple[str, ...]:
-    """The class, its is_a chain and mixins (most specific first)."""
-    spec = _schema()["classes"][cls]
-    parents = ([spec["is_a"]] if spec.get("is_a") else []) + list(spec.get("mixins", []))
-    out = [cls]
-    for parent in parents:
-        out += [a for a in _ancestors(parent) if a not in out]
-    return tuple(out)
+    return _lineage("classes", cls)
 
 
-@cache
 def _slot_ancestors(slot: str) -> tuple[str, ...]:
-    spec = _schema()["slots"][slot]
-    parents = ([spec["is_a"]] if spec.get("is_a") else []) + list(spec.get("mixins", []))
-    out = [slot]
-    for parent in parents:
-        out += [a for a in _slot_ancestors(parent) if a not in out]
-    return tuple(out)
+    return _lineage("slots", slot)
 
 
 @cache

@@ -17,14 +17,12 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from ipexkg.build import DATASET
-from ipexkg.release import DCAT, HCLS_PROFILE, VOID, VOID_FILE, release_iri
+from ipexkg.namespaces import PAV
+from ipexkg.release import DCAT, DCTYPES, HCLS_PROFILE, PROV, VOID, VOID_FILE, release_iri
 
-PAV = Namespace("http://purl.org/pav/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 IDOT = Namespace("http://identifiers.org/idot/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
 
 #: property -> (summary, version, distribution), as the profile's table gives them
 TABLE: dict[URIRef, tuple[str, str, str]] = {
