@@ -101,14 +101,16 @@ def test_invented_orcid_is_rejected(data_copy, tmp_path, capsys) -> None:
     _assert_failed_cleanly(code, err, tmp_path / "out", "curators.tsv:2", "not a valid ORCID")
 
 
-def test_fraction_and_frequency_term_must_agree(data_copy, tmp_path, capsys) -> None:
+@pytest.mark.parametrize("measure", ["has_count", "has_percentage"])
+def test_fraction_or_percentage_and_frequency_term_must_agree(
+    measure, data_copy, tmp_path, capsys
+) -> None:
     lines = (data_copy / "phenotypes.tsv").read_text(encoding="utf-8").splitlines()
     header = lines[0].split("\t")
     line = next(
         i
         for i, text in enumerate(lines[1:], 2)
-        if text.split("\t")[header.index("has_count")]
-        and text.split("\t")[header.index("frequency")]
+        if text.split("\t")[header.index(measure)] and text.split("\t")[header.index("frequency")]
     )
     current = lines[line - 1].split("\t")[header.index("frequency")]
     other = "HP:0040285" if current != "HP:0040285" else "HP:0040280"
@@ -144,7 +146,8 @@ def test_build_error_has_no_traceback_in_a_real_process(data_copy, tmp_path) -> 
     assert "Traceback" not in proc.stderr
 
 
-def test_lint_rewrites_shuffled_table_into_canonical_form(data_copy, capsys) -> None:
+def test_lint_rewrites_shuffled_table_into_canonical_form(reviewed_copy, capsys) -> None:
+    data_copy = reviewed_copy
     path = data_copy / "phenotypes.tsv"
     original = path.read_text(encoding="utf-8")
     lines = original.splitlines()
@@ -189,7 +192,8 @@ def test_python_api_raises_curation_error(data_copy) -> None:
     assert any(p.line == 2 and p.path.endswith("phenotypes.tsv") for p in info.value.problems)
 
 
-def test_lint_sorts_multi_valued_sources_and_is_then_stable(data_copy, capsys) -> None:
+def test_lint_sorts_multi_valued_sources_and_is_then_stable(reviewed_copy, capsys) -> None:
+    data_copy = reviewed_copy
     path = data_copy / "phenotypes.tsv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split("\t")

@@ -193,7 +193,7 @@ def test_sssom_rows_are_the_curated_xrefs_each_with_a_justification(
     }
     for row in rows:
         assert row["mapping_justification"] in SEMAPV_JUSTIFICATIONS, row
-        assert row["predicate_id"] in {"skos:exactMatch", "oboInOwl:hasDbXref"}
+        assert row["predicate_id"] in {"skos:exactMatch", "skos:relatedMatch", "oboInOwl:hasDbXref"}
         assert all(url.startswith("http") for url in row["see_also"].split("|")), row
     ipex = {r["object_id"] for r in rows if r["subject_id"] == "MONDO:0010580"}
     assert {"OMIM:304790", "Orphanet:37042"} <= ipex

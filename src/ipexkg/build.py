@@ -162,6 +162,9 @@ def _add_nodes(graph: Graph, ds: Dataset, origins: dict[URIRef, Origin]) -> None
             graph.add((iri, BIOLINK.xref, expand(f"doi:{row['doi']}")))
         if row["pmcid"]:
             graph.add((iri, DCTERMS.identifier, Literal(row["pmcid"])))
+        if row["comment"]:
+            # what is known of the publication, and what could not be verified, travels with it
+            graph.add((iri, DCTERMS.description, Literal(row["comment"], lang="en")))
     for row in ds.rows("curators"):
         iri = IPEXKG[f"curator/{row['id']}"]
         origins[iri] = Origin(ds.display_path("curators"), row.line)
@@ -181,7 +184,7 @@ def _fact_parts(row: Row) -> tuple[str, str, URIRef | Literal]:
         return row["predicate"], row["category"], expand(row["object"])
     if table == "statements":
         return row["predicate"], STATEMENT_CLASS, Literal(row["value"], lang="en")
-    if row["predicate"] == "skos:exactMatch":
+    if row["predicate"] in ("skos:exactMatch", "skos:relatedMatch"):
         return row["predicate"], STATEMENT_CLASS, expand(row["object"])
     return row["predicate"], STATEMENT_CLASS, Literal(row["object"])
 
@@ -236,7 +239,11 @@ def _add_fact(graph: Graph, ds: Dataset, row: Row, origins: dict[URIRef, Origin]
     elif cells.get("has_total"):
         add((node, stats.has_total, Literal(int(cells["has_total"]))))
     if cells.get("has_percentage"):
-        add((node, stats.has_percentage, Literal(Decimal(cells["has_percentage"]))))
+        # a whole number gets one decimal place, as Turtle writes decimals (95 -> 95.0)
+        measured = Decimal(cells["has_percentage"])
+        if measured == measured.to_integral_value():
+            measured = measured.quantize(Decimal("0.1"))
+        add((node, stats.has_percentage, Literal(measured)))
     if cells.get("description"):
         add((node, DCTERMS.description, Literal(cells["description"], lang="en")))
 

@@ -74,16 +74,17 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     report = lint(args.data, fix=not args.check)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
+    rewritten = not args.check and not report.problems  # lint writes nothing while problems remain
     for name in report.not_canonical:
-        verb = "rewrote" if not args.check else "not in canonical form:"
-        print(f"{verb} {name}", file=sys.stderr if args.check else sys.stdout)
+        verb = "rewrote" if rewritten else "not in canonical form:"
+        print(f"{verb} {name}", file=sys.stdout if rewritten else sys.stderr)
     if report.problems:
         print(f"{len(report.problems)} problem(s)", file=sys.stderr)
         return EXIT_FAILED
     if args.check and report.not_canonical:
         print("run 'ipexkg lint' to rewrite the tables in canonical form", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{report.rows} rows in {report.tables} tables: ok")
+    print(f"{report.rows} rows in {report.tables} tables, {report.reviews} review rows: ok")
     return EXIT_OK
 
 
@@ -389,9 +390,10 @@ def _add_build(sub: _Sub) -> None:
 def _add_lint(sub: _Sub) -> None:
     p = sub.add_parser(
         "lint",
-        help="check the curated tables and rewrite them in canonical form",
-        description="Check every curated table (cells, references, HPO ids and labels) and "
-        "rewrite the tables sorted in canonical form. With --check nothing is written.",
+        help="check the curated tables and their reviews; rewrite them in canonical form",
+        description="Check every curated table (cells, references, HPO ids and labels) and its "
+        "review file data/reviews/<table>.tsv (every row reviewed, known verdicts, actions and "
+        "reviewers), and rewrite both sorted in canonical form. With --check nothing is written.",
         epilog="examples:\n  ipexkg lint\n  ipexkg lint --check --data my-tables/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
@@ -27,6 +28,7 @@ from ipexkg.model import (
     PUBLICATION_CATEGORIES,
     XREF_PREDICATES,
     frequency_term_for,
+    frequency_term_for_percentage,
 )
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "check_dataset",
     "load_dataset",
     "read_table",
+    "row_key",
 ]
 
 SEP = "|"
@@ -149,6 +152,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 _c("frequency", "curie"),
                 _c("has_count", "int"),
                 _c("has_total", "int"),
+                _c("has_percentage", "percent"),
                 _c("frequency_text"),
                 _c("onset", "curie"),
                 *_PROVENANCE,
@@ -460,6 +464,12 @@ def _canonical_cells(spec: TableSpec, row: Row) -> dict[str, str]:
     return {c.name: _canonical_cell(c, row[c.name]) for c in spec.columns}
 
 
+def row_key(spec: TableSpec, row: Row) -> tuple[str, ...]:
+    """Return the canonical values of the row's key columns (what makes the row unique)."""
+    columns = {c.name: c for c in spec.columns}
+    return tuple(_canonical_cell(columns[name], row[name]) for name in spec.key)
+
+
 def canonical_text(table: Table) -> str:
     """Return the table's canonical file text: rows sorted by key, then by the whole row, with
     sorted multi-values and no stray spaces (so that rewriting it changes nothing)."""
@@ -671,6 +681,17 @@ def _check_provenance(
 
 def _check_fraction(ds: Dataset, row: Row) -> Iterator[Problem]:
     count, total = row["has_count"], row["has_total"]
+    percentage = row.cells.get("has_percentage", "")
+    if percentage and not count and row.cells.get("frequency"):
+        expected_term = frequency_term_for_percentage(Decimal(percentage))
+        if expected_term != row["frequency"]:
+            yield _problem(
+                ds,
+                row,
+                "frequency",
+                f"{row['frequency']} does not fit {percentage}%",
+                f"write {expected_term}" if expected_term else "leave frequency empty",
+            )
     if count and not total:
         yield _problem(
             ds,

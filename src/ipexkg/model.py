@@ -185,7 +185,7 @@ LITERAL_PREDICATES = frozenset(
     }
 )
 
-XREF_PREDICATES = frozenset({"skos:exactMatch", "oboInOwl:hasDbXref"})
+XREF_PREDICATES = frozenset({"skos:exactMatch", "skos:relatedMatch", "oboInOwl:hasDbXref"})
 
 #: prefixes of knowledge-base records that may stand as the source of a fact
 KB_RECORD_PREFIXES = frozenset({"Orphanet", "OMIM", "MONDO", "HP"})
