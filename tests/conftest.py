@@ -235,3 +235,14 @@ def reviewed_copy(data_copy: Path) -> Path:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["lint", "--data", str(data_copy)]) == 0
     return data_copy
+
+
+# --- issue 9: the field's validators read one written release -------------------------------
+@pytest.fixture(scope="session")
+def release_dir(dataset: Dataset, graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release written once per session from the package's tables (``ipexkg release``)."""
+    from ipexkg.release import write_release
+
+    out = tmp_path_factory.mktemp("validators-release")
+    write_release(out, dataset, graph=graph)
+    return out

@@ -31,6 +31,7 @@ def test_export_writes_the_chosen_formats(
     assert main(["export", "--format", "ttl", "jsonld", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         CONTEXT_FILE,
+        "ipexkg.expanded.jsonld",
         "ipexkg.jsonld",
         "ipexkg.ttl",
     ]

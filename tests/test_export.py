@@ -118,9 +118,9 @@ def test_shipped_context_is_the_one_the_package_writes(exported: Path) -> None:
     assert set(context_document()["@context"]) == {"@version", *PREFIXES}
 
 
-def test_jsonld_is_compact_with_the_context_by_reference(exported: Path) -> None:
+def test_jsonld_is_compact_with_the_context_inline(exported: Path) -> None:
     document = json.loads((exported / "ipexkg.jsonld").read_text(encoding="utf-8"))
-    assert document["@context"] == CONTEXT_IRI
+    assert document["@context"] == context_document()["@context"]
     ids = {node["@id"] for node in document["@graph"]}
     assert "MONDO:0010580" in ids
     assert "http://purl.obolibrary.org/obo/MONDO_0010580" not in ids

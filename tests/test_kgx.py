@@ -16,19 +16,20 @@ from rdflib.namespace import RDF, RDFS
 
 from ipexkg.errors import InputError
 from ipexkg.hpo_hierarchy import HP_IRI
-from ipexkg.identifiers import compress, prefix_map
 from ipexkg.kgx import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
     Kgx,
     graph_to_kgx,
     kgx_files,
+    kgx_id,
     kgx_to_graph,
     read_kgx,
 )
 from ipexkg.namespaces import BIOLINK
+from ipexkg.resources import biolink_prefix_map_path
 
-NODE_CORE = ["id", "category", "name", "description", "xref", "synonym", "in_taxon"]
+NODE_CORE = ["id", "category", "name", "description", "xref", "synonym"]
 EDGE_CORE = ["id", "subject", "predicate", "object", "category", "original_predicate"]
 
 
@@ -69,9 +70,13 @@ def test_headers_start_with_the_core_columns(written: Path) -> None:
 def test_every_association_with_a_node_object_is_an_edge_with_its_hash_iri(
     graph: Graph, kgx: Kgx
 ) -> None:
-    ids = [row["id"][0] for row in kgx.edges]
+    taxon = "https://w3id.org/ipexkg/in_taxon/"
+    ids = [row["id"][0] for row in kgx.edges if not row["id"][0].startswith(taxon)]
     assert ids == sorted(str(a) for a in _edge_associations(graph))
     assert all(i.startswith("https://w3id.org/ipexkg/association/") for i in ids)
+    taxon_edges = [row for row in kgx.edges if row["id"][0].startswith(taxon)]
+    assert len(taxon_edges) == len(set(graph.subject_objects(BIOLINK.in_taxon))) > 0
+    assert all(row["predicate"] == ("biolink:in_taxon",) for row in taxon_edges)
 
 
 def test_every_slot_of_every_association_is_carried(graph: Graph, kgx: Kgx) -> None:
@@ -84,8 +89,11 @@ def test_every_slot_of_every_association_is_carried(graph: Graph, kgx: Kgx) -> N
             column = by_predicate[p]
             used.add(column.name)
             values = rows[str(node)][column.name]
-            if isinstance(o, URIRef) and column.name not in ("predicate", "id"):
-                assert compress(str(o)) in values or str(o) in values, (node, column.name)
+            if isinstance(o, URIRef) and column.name not in ("predicate", "id", "category"):
+                assert kgx_id(o) in values, (node, column.name)
+            if column.name == "category":
+                expected = "biolink:Association" if o == RDF.Statement else kgx_id(o)
+                assert values == (expected,), node
     biolink_slots = {
         str(p)[len(str(BIOLINK)) :]
         for node in _edge_associations(graph)
@@ -135,14 +143,18 @@ def test_kgx_predicates_for_non_biolink_ones_follow_biolink_mappings(
 
 
 def test_identifiers_are_curies_of_the_biolink_prefix_map(kgx: Kgx) -> None:
-    known = set(prefix_map().prefixes)
-    for row in (*kgx.nodes, *kgx.edges):
-        for name in ("id", "subject", "object", "category"):
-            for value in row.get(name, ()):
-                if value.startswith(("http://", "https://")):
-                    continue
+    """Node ids, edge ends and categories are CURIEs of the pinned Biolink map (no URL ids)."""
+    known = set(json.loads(biolink_prefix_map_path().read_text(encoding="utf-8")))
+    for row in kgx.nodes:
+        assert row["id"][0].split(":", 1)[0] in known, row["id"]
+    for row in kgx.edges:
+        for name in ("subject", "object", "category"):
+            for value in row[name]:
                 assert value.split(":", 1)[0] in known, value
-    assert not [r for r in kgx.nodes if r["id"][0].startswith(("ORPHA:", "MIM:"))]
+                assert "/" not in value.split(":", 1)[1], value
+    ids = {r["id"][0] for r in kgx.nodes}
+    assert "ORDO:Orphanet_37042" in ids and "Orphanet:37042" not in ids
+    assert not [i for i in ids if i.startswith(("ORPHA:", "MIM:", "http"))]
 
 
 def test_tsv_and_jsonl_read_back_to_the_same_rows(kgx: Kgx, written: Path) -> None:
@@ -175,7 +187,7 @@ def test_graph_to_kgx_to_graph_keeps_every_node_and_edge_fact(graph: Graph, kgx:
     for s, p, o in graph:
         if s in text_facts or (p == RDFS.subClassOf and str(s).startswith(HP_IRI)):
             continue  # text facts: RDF only; the HPO hierarchy: hp.obo's, not a KGX record
-        if s in edges or compress(str(s)) in records or str(s) in records:
+        if s in edges or kgx_id(s) in records:
             expected.add((s, p, o))
     # KGX gives every node a category; a node the graph leaves untyped (a cross-referenced
     # record that has only a label) comes back as biolink:NamedThing

@@ -26,13 +26,16 @@ from ipexkg.release import (
     BIOLINK_MODEL_VERSION,
     CHECKSUM_FILE,
     DCAT,
+    DCTYPES,
     MONDO_MAPPINGS_COMMIT,
     PROV,
     SPDX,
     SSSOM_FILE,
+    SSSOM_PREFIX_OVERRIDES,
     VOID,
     VOID_FILE,
     Release,
+    release_iri,
     write_release,
 )
 
@@ -71,7 +74,14 @@ def _sssom(release: Release) -> tuple[dict[str, Any], list[dict[str, str]]]:
 
 def test_release_holds_every_export_and_the_description(release: Release) -> None:
     expected = {name for fmt in EXPORT_FORMATS.values() for name in fmt.files}
-    expected |= {VOID_FILE, SSSOM_FILE, CHECKSUM_FILE, CARD_FILE}
+    expected |= {
+        VOID_FILE,
+        SSSOM_FILE,
+        CHECKSUM_FILE,
+        CARD_FILE,
+        "ipexkg.changes.md",
+        "ipexkg.changes.tsv",
+    }
     assert {f.name for f in release.files} == expected
     assert {p.name for p in release.out_dir.iterdir()} == expected
 
@@ -97,7 +107,7 @@ def test_void_checksums_and_sizes_match_the_files(release: Release, void: Graph)
         assert value == Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)
         size = void.value(dist, DCAT.byteSize)
         assert size == Literal(len(data), datatype=XSD.nonNegativeInteger)
-        assert (DATASET, DCAT.distribution, dist) in void
+        assert (release_iri(), DCAT.distribution, dist) in void
 
 
 def test_every_distribution_has_a_media_type(void: Graph) -> None:
@@ -111,12 +121,19 @@ def test_every_distribution_has_a_media_type(void: Graph) -> None:
             )
         else:
             assert str(media).startswith(iana), name
+            assert str(media) == iana + str(void.value(dist, DCTERMS["format"]))
     assert URIRef(iana + "application/n-quads") in {
-        void.value(d, DCAT.mediaType) for d in void.subjects(DCTERMS.title, Literal("ipexkg.nq"))
+        void.value(d, DCAT.mediaType)
+        for d in void.subjects(DCTERMS.title, Literal("ipexkg.nq", lang="en"))
     }
 
 
+NT_DISTRIBUTION = URIRef(f"https://w3id.org/ipexkg/release/{__version__}/ipexkg.nt")
+
+
 def test_void_counts_match_the_graph(void: Graph, graph: Graph) -> None:
+    """The statistics are on the N-Triples distribution (HCLS: distribution level only)."""
+    DATASET = NT_DISTRIBUTION  # noqa: N806 - the node the counts describe
     assert void.value(DATASET, VOID.triples) == Literal(len(graph))
     classes = Counter(o for _, o in graph.subject_objects(RDF.type))
     properties = Counter(p for _, p, _ in graph)
@@ -135,9 +152,11 @@ def test_void_counts_match_the_graph(void: Graph, graph: Graph) -> None:
 def test_void_describes_the_dataset(void: Graph, graph: Graph) -> None:
     for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.license):
         assert void.value(DATASET, predicate) == graph.value(DATASET, predicate) is not None
-    assert void.value(DATASET, PAV.version) == Literal(__version__)
-    assert list(void.objects(DATASET, DCTERMS.creator))
-    assert {VOID.Dataset, DCAT.Dataset} <= set(void.objects(DATASET, RDF.type))
+    version = release_iri()
+    assert void.value(version, PAV.version) == Literal(__version__)
+    assert void.value(version, DCTERMS.isVersionOf) == DATASET
+    assert list(void.objects(version, DCTERMS.creator))
+    assert {DCTYPES.Dataset, DCAT.Dataset} <= set(void.objects(DATASET, RDF.type))
 
 
 def test_sources_and_their_versions(void: Graph) -> None:
@@ -145,7 +164,7 @@ def test_sources_and_their_versions(void: Graph) -> None:
         str(void.value(s, DCTERMS.isVersionOf) or void.value(s, DCTERMS.source)): str(
             void.value(s, PAV.version)
         )
-        for s in void.objects(DATASET, PROV.wasDerivedFrom)
+        for s in void.objects(release_iri(), PROV.wasDerivedFrom)
     }
     assert sources == {
         "https://w3id.org/biolink/infores/hpo": hpo_version(),
@@ -167,7 +186,7 @@ def test_sssom_header_declares_the_mapping_set(release: Release) -> None:
         for key in ("subject_id", "predicate_id", "object_id", "mapping_justification")
     }
     assert set(meta["curie_map"]) == used
-    prefixes = prefix_map().prefixes
+    prefixes = {**prefix_map().prefixes, **SSSOM_PREFIX_OVERRIDES}
     assert all(meta["curie_map"][p] == prefixes[p] for p in used)
 
 

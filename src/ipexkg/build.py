@@ -20,10 +20,16 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from ipexkg import __version__
 from ipexkg.curation import FACT_TABLES, Dataset, Row, load_dataset
 from ipexkg.errors import OutputError
-from ipexkg.hpo import hpo_version
+from ipexkg.hpo import hpo_descendants, hpo_terms, hpo_version
 from ipexkg.hpo_hierarchy import add_hpo_ancestors
 from ipexkg.identifiers import expand
-from ipexkg.model import ASSOCIATION_KINDS
+from ipexkg.model import (
+    ASSOCIATION_KINDS,
+    ATTRIBUTE_TYPE_ROOTS,
+    COUNT_CLASSES,
+    PUBLICATION_TYPES,
+    STATEMENT_CLASS,
+)
 from ipexkg.namespaces import BIOLINK, IPEX, IPEXKG, PAV, bind, curie_term
 from ipexkg.resources import ontology_path
 from ipexkg.terms import graph_term_problems
@@ -43,6 +49,8 @@ DATASET = IPEXKG["dataset"]
 _LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 _KNOWLEDGE_LEVEL = Literal("knowledge_assertion")
 _AGENT_TYPE = Literal("manual_agent")
+#: node categories that are Biolink attributes (has_attribute_type required)
+_ATTRIBUTE_CATEGORIES = frozenset({"biolink:Attribute", "biolink:Onset"})
 _TABLE_PREDICATE = {
     "phenotypes": "biolink:has_phenotype",
     "phenotype_organs": "biolink:disease_has_location",
@@ -125,12 +133,23 @@ def _add_nodes(graph: Graph, ds: Dataset, origins: dict[URIRef, Origin]) -> None
             graph.add((iri, DCTERMS.description, Literal(row["description"], lang="en")))
         if row["taxon"]:
             graph.add((iri, BIOLINK.in_taxon, expand(row["taxon"])))
+        if row["category"] in _ATTRIBUTE_CATEGORIES:
+            for root in ATTRIBUTE_TYPE_ROOTS:
+                if row["id"] in hpo_descendants(root):
+                    graph.add((iri, BIOLINK.has_attribute_type, expand(root)))
+                    graph.add(
+                        (expand(root), RDFS.label, Literal(hpo_terms()[root].name, lang="en"))
+                    )
     for row in ds.rows("publications"):
         iri = _source_iri(row["id"])
         origins[iri] = Origin(ds.display_path("publications"), row.line)
         graph.add((iri, RDF.type, curie_term(row["category"])))
         if row["category"] != "biolink:WebPage":
             graph.add((iri, RDF.type, BIOLINK.Publication))
+        if row["category"] in PUBLICATION_TYPES:
+            graph.add(
+                (iri, BIOLINK.publication_type, curie_term(PUBLICATION_TYPES[row["category"]]))
+            )
         graph.add((iri, RDFS.label, Literal(row["title"] or row["id"], lang="en")))
         if row["title"]:
             graph.add((iri, DCTERMS.title, Literal(row["title"], lang="en")))
@@ -167,10 +186,10 @@ def _fact_parts(row: Row) -> tuple[str, str, URIRef | Literal]:
     if table == "associations":
         return row["predicate"], row["category"], expand(row["object"])
     if table == "statements":
-        return row["predicate"], "biolink:Association", Literal(row["value"], lang="en")
+        return row["predicate"], STATEMENT_CLASS, Literal(row["value"], lang="en")
     if row["predicate"] in ("skos:exactMatch", "skos:relatedMatch"):
-        return row["predicate"], "biolink:Association", expand(row["object"])
-    return row["predicate"], "biolink:Association", Literal(row["object"])
+        return row["predicate"], STATEMENT_CLASS, expand(row["object"])
+    return row["predicate"], STATEMENT_CLASS, Literal(row["object"])
 
 
 def _add_fact(graph: Graph, ds: Dataset, row: Row, origins: dict[URIRef, Origin]) -> None:
@@ -212,20 +231,22 @@ def _add_fact(graph: Graph, ds: Dataset, row: Row, origins: dict[URIRef, Origin]
         add((node, BIOLINK.onset_qualifier, expand(cells["onset"])))
     if cells.get("frequency_text"):
         add((node, IPEX.frequency_text, Literal(cells["frequency_text"], lang="en")))
+    # Biolink gives the count slots to phenotype associations only; other classes use ipex:'s
+    stats = BIOLINK if category in COUNT_CLASSES else IPEX
     if cells.get("has_count") and cells.get("has_total"):
         count, total = int(cells["has_count"]), int(cells["has_total"])
-        add((node, BIOLINK.has_count, Literal(count)))
-        add((node, BIOLINK.has_total, Literal(total)))
+        add((node, stats.has_count, Literal(count)))
+        add((node, stats.has_total, Literal(total)))
         if not cells.get("has_percentage"):
-            add((node, BIOLINK.has_percentage, _percentage(count, total)))
+            add((node, stats.has_percentage, _percentage(count, total)))
     elif cells.get("has_total"):
-        add((node, BIOLINK.has_total, Literal(int(cells["has_total"]))))
+        add((node, stats.has_total, Literal(int(cells["has_total"]))))
     if cells.get("has_percentage"):
         # a whole number gets one decimal place, as Turtle writes decimals (95 -> 95.0)
         measured = Decimal(cells["has_percentage"])
         if measured == measured.to_integral_value():
             measured = measured.quantize(Decimal("0.1"))
-        add((node, BIOLINK.has_percentage, Literal(measured)))
+        add((node, stats.has_percentage, Literal(measured)))
     if cells.get("description"):
         add((node, DCTERMS.description, Literal(cells["description"], lang="en")))
 

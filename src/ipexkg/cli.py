@@ -386,7 +386,14 @@ def _cmd_release(args: argparse.Namespace) -> int:
     from ipexkg.release import write_release
 
     check_output_folder(args.out)
-    release = write_release(Path(args.out), load_dataset(args.data))
+    previous, name = None, ""
+    if args.previous is not None:
+        from ipexkg.diff import read_graph
+
+        previous, name = read_graph(args.previous), str(args.previous)
+    release = write_release(
+        Path(args.out), load_dataset(args.data), previous=previous, previous_name=name
+    )
     print(f"release {__version__} in {release.out_dir} ({release.triples} triples)")
     for item in release.files:
         print(f"{item.size:>10}  {item.sha256}  {item.name}")
@@ -541,7 +548,8 @@ def _add_export(sub: _Sub) -> None:
         "--jsonld-form",
         choices=JSONLD_FORMS,
         default="compact",
-        help="JSON-LD document form (default: compact, with ipexkg.context.jsonld beside it)",
+        help="JSON-LD document form (default: compact, context inline, with the expanded "
+        "document and ipexkg.context.jsonld beside it)",
     )
     p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
     p.set_defaults(handler=_cmd_export)
@@ -559,7 +567,43 @@ def _add_release(sub: _Sub) -> None:
     )
     p.add_argument("--out", default="release", help="output folder (default: release)")
     p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.add_argument(
+        "--previous",
+        type=Path,
+        default=None,
+        help="the previous release (folder or RDF file): the changelog lists the facts changed "
+        "since (default: none, every fact is new)",
+    )
     p.set_defaults(handler=_cmd_release)
+
+
+# --- issue 9: ipexkg diff ---------------------------------------------------------------------
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from ipexkg.diff import changelog_markdown, changelog_tsv, diff_graphs, read_graph
+
+    log = diff_graphs(read_graph(args.old), read_graph(args.new))
+    if args.format == "tsv":
+        print(changelog_tsv(log), end="")
+    else:
+        print(changelog_markdown(log, str(args.old), str(args.new)), end="")
+    return EXIT_OK
+
+
+def _add_diff(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="semantic changelog between two releases or builds (facts added, removed, changed)",
+        description="Compare two releases or builds fact by fact, matching facts by their stable "
+        "association IRIs: facts added, removed, and changed (a qualifier, a count, a source, "
+        "the class), property by property.",
+        epilog="examples:\n  ipexkg diff old-release release\n"
+        "  ipexkg diff old/ipexkg.nt build/ipexkg.ttl --format tsv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("old", type=Path, help="the older release folder or RDF file")
+    p.add_argument("new", type=Path, help="the newer release folder or RDF file")
+    p.add_argument("--format", choices=("md", "tsv"), default="md", help="output (default: md)")
+    p.set_defaults(handler=_cmd_diff)
 
 
 def _add_convert(sub: _Sub) -> None:
@@ -853,6 +897,7 @@ _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
     _add_integrate,
     _add_differential,
     _add_card,
+    _add_diff,
 )
 
 

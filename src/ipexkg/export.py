@@ -29,6 +29,7 @@ from ipexkg.terms import graph_term_problems, xml_predicate_problem
 __all__ = [
     "ALL_FORMATS",
     "CONTEXT_FILE",
+    "EXPANDED_JSONLD_FILE",
     "EXPORT_FORMATS",
     "ExportFormat",
     "export_all",
@@ -45,6 +46,8 @@ __all__ = [
 
 #: the file name of the shipped JSON-LD context, written next to a compact JSON-LD export
 CONTEXT_FILE = "ipexkg.context.jsonld"
+#: the expanded JSON-LD (no context, JSON-LD 1.0 compatible), written next to the compact one
+EXPANDED_JSONLD_FILE = "ipexkg.expanded.jsonld"
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,10 @@ EXPORT_FORMATS: Mapping[str, ExportFormat] = MappingProxyType(
         "ttl": ExportFormat("ttl", ("ipexkg.ttl",), "Turtle (canonical)"),
         "nt": ExportFormat("nt", ("ipexkg.nt",), "N-Triples, lines sorted"),
         "jsonld": ExportFormat(
-            "jsonld", ("ipexkg.jsonld", CONTEXT_FILE), "JSON-LD with the package's context"
+            "jsonld",
+            ("ipexkg.jsonld", EXPANDED_JSONLD_FILE, CONTEXT_FILE),
+            "JSON-LD 1.1, compact, with the package's context inline (no loader needed); "
+            "the same graph expanded (JSON-LD 1.0 readers); the context on its own",
         ),
         "rdfxml": ExportFormat("rdfxml", ("ipexkg.rdf",), "RDF/XML, subjects sorted"),
         "trig": ExportFormat("trig", ("ipexkg.trig",), "TriG, in the versioned named graph"),
@@ -248,7 +254,8 @@ def export_files(
     """Return the export files of ``graph`` in ``formats`` as file name -> bytes (nothing written).
 
     :param formats: names from :data:`EXPORT_FORMATS`, or ``all``
-    :param jsonld_form: ``compact`` (with the context file beside it) or ``expanded``
+    :param jsonld_form: ``compact`` (context inline; the expanded document and the context file
+        beside it) or ``expanded`` (only ``ipexkg.jsonld``, expanded)
     :raises ValueError: for an unknown format or JSON-LD form
     """
     from ipexkg.kgx import graph_to_kgx, kgx_files
@@ -260,9 +267,12 @@ def export_files(
         elif name == "nt":
             files["ipexkg.nt"] = serialize_ntriples(graph)
         elif name == "jsonld":
-            files["ipexkg.jsonld"] = jsonld_text(graph, jsonld_form)
             if jsonld_form == "compact":
+                files["ipexkg.jsonld"] = jsonld_text(graph, "compact", inline_context=True)
+                files[EXPANDED_JSONLD_FILE] = jsonld_text(graph, "expanded")
                 files[CONTEXT_FILE] = context_text()
+            else:
+                files["ipexkg.jsonld"] = jsonld_text(graph, jsonld_form)
         elif name == "rdfxml":
             files["ipexkg.rdf"] = serialize_rdfxml(graph)
         elif name == "trig":

@@ -6,7 +6,11 @@ such as ``MONDO:0010580``, one node object per subject) or in expanded form, wit
 values sorted so that the same graph always gives the same text. rdflib's own JSON-LD serialiser
 is not used for writing: it splits IRIs at XML name boundaries and so never uses the OBO prefix
 terms (``MONDO_``), leaving most IRIs of this graph uncompacted. Every document written here is
-read back by rdflib and, in the tests, expanded independently by PyLD.
+read back by rdflib and, in the tests, by PyLD and jsonld.js with no document loader.
+
+Exports inline the context (``inline_context=True``), so no processor has to fetch
+:data:`CONTEXT_IRI` (not registered at w3id.org); the package's own reader still resolves that IRI
+to the shipped copy for documents that refer to it.
 """
 
 from __future__ import annotations

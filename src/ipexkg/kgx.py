@@ -3,8 +3,15 @@
 An edge is an association node whose ``rdf:object`` is a node (not text). Its ``id`` is the
 association's content-hash IRI, written in full: the ``ipexkg:`` prefix is not in the Biolink
 prefix map, and a full IRI is self-describing, as KGX's own ``urn:uuid:`` edge ids are. Every other
-identifier is a CURIE of the Biolink prefix map (``MONDO:0010580``, ``Orphanet:37042``,
-``PMID:…``, ``infores:…``), or the IRI itself where no prefix fits. Every slot the association
+identifier is a CURIE of the pinned Biolink prefix map (``MONDO:0010580``, ``PMID:…``,
+``infores:…``; ``Orphanet:37042`` is ``ORDO:Orphanet_37042`` there, the same IRI), with a ``/`` in
+a DOI percent-encoded (``doi:10.1172%2FJCI25112``: kgx's CURIE pattern forbids ``/``), or the IRI
+itself where no prefix fits. A node whose id is no CURIE (a web page, a curator, the dataset) is
+not a KGX node; its IRI stays in the ``publications``/``pav:curatedBy`` columns that cite it.
+A statement whose predicate is not Biolink's is an ``rdf:Statement`` in RDF and an edge of
+category ``biolink:Association`` here. ``in_taxon`` is written as an edge (id
+``https://w3id.org/ipexkg/in_taxon/<hash>``): Biolink 4.4.6 makes the node slot multivalued while
+kgx checks it as one string, and an edge is the form both accept. Every slot the association
 carries becomes a column: Biolink slots under their Biolink names (``publications``,
 ``has_evidence``, ``primary_knowledge_source``, ``knowledge_level``, ``agent_type``,
 ``frequency_qualifier``, ``has_count``…), the other provenance properties under their CURIEs
@@ -23,6 +30,7 @@ TSV joins several values with ``|``; JSON Lines gives lists. Rows are sorted by 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -31,6 +39,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -41,6 +50,7 @@ from ipexkg.hpo_hierarchy import HP_IRI
 from ipexkg.identifiers import compress, expand
 from ipexkg.model import LITERAL_PREDICATES
 from ipexkg.namespaces import BIOLINK, IPEX, IPEXKG, OBOINOWL, PAV, bind, curie_term
+from ipexkg.resources import biolink_prefix_map_path
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -50,6 +60,7 @@ __all__ = [
     "KgxRow",
     "graph_to_kgx",
     "kgx_files",
+    "kgx_id",
     "kgx_jsonl",
     "kgx_to_graph",
     "kgx_tsv",
@@ -60,6 +71,12 @@ __all__ = [
 KgxRow = Mapping[str, tuple[str, ...]]
 
 _NAMED_THING = "biolink:NamedThing"
+#: a statement whose predicate is not Biolink's is an rdf:Statement in RDF; KGX needs a Biolink
+#: category on every edge, and biolink:Association is the class of any Biolink predicate
+_STATEMENT = "rdf:Statement"
+#: the id of an in_taxon edge: this prefix and a hash of its subject and taxon
+_TAXON_EDGE = f"{IPEXKG}in_taxon/"
+_ASSOCIATION = "biolink:Association"
 _SYNONYMS = (
     OBOINOWL.hasExactSynonym,
     OBOINOWL.hasRelatedSynonym,
@@ -113,7 +130,6 @@ _NODE_CORE = (
     _c("description", DCTERMS.description, "text"),
     _c("xref", BIOLINK.xref, "iri", True),
     _c("synonym", BIOLINK.synonym, "text", True),
-    _c("in_taxon", BIOLINK.in_taxon, "iri"),
 )
 #: the node columns (core columns first, in this order, then the others sorted by name)
 NODE_COLUMNS: Mapping[str, Column] = MappingProxyType(
@@ -122,6 +138,10 @@ NODE_COLUMNS: Mapping[str, Column] = MappingProxyType(
         for c in (
             *_NODE_CORE,
             _c("iso_abbreviation", BIOLINK.iso_abbreviation, "string"),
+            # read from other KGX files; written as edges (see _taxon_edges)
+            _c("in_taxon", BIOLINK.in_taxon, "iri", True),
+            _c("has_attribute_type", BIOLINK.has_attribute_type, "iri"),
+            _c("publication_type", BIOLINK.publication_type, "iri", True),
             _c("dct:title", DCTERMS.title, "text"),
             _c("dct:creator", DCTERMS.creator, "string", True),
             _c("dct:issued", DCTERMS.issued, "gyear"),
@@ -168,6 +188,9 @@ EDGE_COLUMNS: Mapping[str, Column] = MappingProxyType(
             _c("pav:curatedBy", PAV.curatedBy, "iri", True),
             _c("pav:curatedOn", PAV.curatedOn, "date"),
             _c("ipex:frequency_text", IPEX.frequency_text, "text"),
+            _c("ipex:has_count", IPEX.has_count, "integer"),
+            _c("ipex:has_total", IPEX.has_total, "integer"),
+            _c("ipex:has_percentage", IPEX.has_percentage, "decimal"),
         )
     }
 )
@@ -183,18 +206,61 @@ class Kgx:
     edges: tuple[KgxRow, ...]
 
 
+@lru_cache(maxsize=1)
+def _biolink_namespaces() -> tuple[tuple[str, str], ...]:
+    """The pinned Biolink prefix map as (namespace, prefix), longest namespace first."""
+    prefixes = json.loads(biolink_prefix_map_path().read_text(encoding="utf-8"))
+    pairs = ((str(ns), str(p)) for p, ns in prefixes.items())
+    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[1])))
+
+
+@lru_cache(maxsize=65536)
 def _id(term: Node) -> str:
+    """The KGX spelling of an IRI: a CURIE of the Biolink prefix map where one fits.
+
+    The package's own prefix is used when Biolink has it; a prefix Biolink lacks gives way to
+    Biolink's (``Orphanet:37042`` -> ``ORDO:Orphanet_37042``, the same IRI); the package's own
+    minted IRIs and IRIs no prefix fits stay whole.
+    """
     text = str(term)
     if text.startswith(str(IPEXKG)) and not text.startswith(str(IPEX)):
         return text
-    return compress(text)
+    curie = _slash_free(compress(text))
+    prefix = curie.split(":", 1)[0] if curie != text else ""
+    biolink = _biolink_namespaces()
+    if prefix and prefix in {p for _, p in biolink}:
+        return curie
+    for namespace, biolink_prefix in biolink:
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return _slash_free(f"{biolink_prefix}:{text[len(namespace) :]}")
+    return curie
+
+
+def _slash_free(curie: str) -> str:
+    """A CURIE whose local part has ``/`` (a DOI) with it percent-encoded: kgx's CURIE pattern
+    forbids ``/`` after the colon, and ``https://doi.org/10.1/x`` and ``…/10.1%2Fx`` name the
+    same DOI. :func:`_iri` decodes it again, so RDF -> KGX -> RDF gives the same IRIs."""
+    if _IRI.match(curie) or ":" not in curie:
+        return curie
+    prefix, local = curie.split(":", 1)
+    return f"{prefix}:{local.replace('%', '%25').replace('/', '%2F')}"
+
+
+def kgx_id(term: Node) -> str:
+    """Return how KGX names ``term``: a CURIE of the Biolink prefix map, or the IRI itself."""
+    return _id(term)
+
+
+def _is_curie(value: str) -> bool:
+    return not _IRI.match(value)
 
 
 @lru_cache(maxsize=65536)
 def _iri(value: str) -> URIRef:
     if _IRI.match(value):
         return URIRef(value)
-    return expand(value)
+    prefix, _, local = value.partition(":")
+    return expand(f"{prefix}:{unquote(local)}" if "%" in local else value)
 
 
 def _text(term: Node, column: Column, where: str) -> str:
@@ -244,6 +310,8 @@ def _edge(graph: Graph, node: URIRef) -> dict[str, set[str]]:
         if column.name == "predicate" and not str(o).startswith(str(BIOLINK)):
             row["original_predicate"] = {value}
             value = _KGX_PREDICATE.get(o, "biolink:related_to")  # type: ignore[call-overload]
+        elif column.name == "category" and value == _STATEMENT:
+            value = _ASSOCIATION
         row.setdefault(column.name, set()).add(value)
     for name, values in row.items():
         if len(values) > 1 and not EDGE_COLUMNS[name].multivalued:
@@ -279,12 +347,39 @@ def graph_to_kgx(graph: Graph) -> Kgx:
     nodes = [
         _freeze(_node(graph, n, direct, xrefs.get(n, set())))
         for n in typed | endpoints
-        if isinstance(n, URIRef)
+        if isinstance(n, URIRef) and _is_curie(_id(n))
     ]
+    edges += _taxon_edges(graph)
     return Kgx(
         nodes=tuple(sorted(nodes, key=_row_id)),
         edges=tuple(sorted((_freeze(e) for e in edges), key=_row_id)),
     )
+
+
+def _taxon_edge_id(subject: str, taxon: str) -> str:
+    digest = hashlib.sha256(f"{subject}\x1f{taxon}".encode()).hexdigest()[:20]
+    return f"{_TAXON_EDGE}{digest}"
+
+
+def _taxon_edges(graph: Graph) -> list[dict[str, set[str]]]:
+    """``in_taxon`` as edges: Biolink 4.4.6 makes the node slot multivalued while kgx checks it
+    as a single string, and an edge is the form both accept. The node row is the source."""
+    edges = []
+    for s, o in sorted(graph.subject_objects(BIOLINK.in_taxon)):
+        subject, taxon = _id(s), _id(o)
+        edges.append(
+            {
+                "id": {_taxon_edge_id(subject, taxon)},
+                "subject": {subject},
+                "predicate": {"biolink:in_taxon"},
+                "object": {taxon},
+                "category": {_ASSOCIATION},
+                "knowledge_level": {"knowledge_assertion"},
+                "agent_type": {"manual_agent"},
+                "primary_knowledge_source": {"infores:ipexkg"},
+            }
+        )
+    return edges
 
 
 def _node(
@@ -292,7 +387,11 @@ def _node(
 ) -> dict[str, set[str]]:
     row: dict[str, set[str]] = {"id": {_id(node)}, "category": set(), "xref": set(edge_xrefs)}
     for p, o in graph.predicate_objects(node):
-        if (node, p, o) in direct or (p == RDFS.subClassOf and str(node).startswith(HP_IRI)):
+        if (
+            (node, p, o) in direct
+            or p == BIOLINK.in_taxon
+            or (p == RDFS.subClassOf and str(node).startswith(HP_IRI))
+        ):
             # the HPO hierarchy is hp.obo's: KGX users load HPO itself next to the edges
             continue
         column = _NODE_BY_PREDICATE.get(p)  # type: ignore[call-overload]
@@ -461,8 +560,12 @@ def _edge_triples(row: KgxRow) -> Iterable[tuple[Node, Node, Node]]:
     yield node, RDF.subject, subject
     yield node, RDF.predicate, predicate
     yield node, RDF.object, obj
+    if "original_predicate" in row and row.get("category") == (_ASSOCIATION,):
+        yield node, RDF.type, _iri(_STATEMENT)
     for name, values in row.items():
         if name in ("id", "subject", "predicate", "object", "original_predicate"):
+            continue
+        if name == "category" and "original_predicate" in row and values == (_ASSOCIATION,):
             continue
         column = EDGE_COLUMNS.get(name) or _c(name, _predicate_iri(name), "string", True)
         for value in values:
@@ -499,6 +602,9 @@ def kgx_to_graph(kgx: Kgx) -> Graph:
     graph = bind(Graph(bind_namespaces="core"))
     edge_xrefs: dict[str, set[str]] = {}
     for row in kgx.edges:
+        if row["id"][0].startswith(_TAXON_EDGE):
+            graph.add((_iri(row["subject"][0]), BIOLINK.in_taxon, _iri(row["object"][0])))
+            continue
         for triple in _edge_triples(row):
             graph.add(triple)
         if (row.get("original_predicate") or row["predicate"])[0] in {

@@ -12,12 +12,16 @@ from types import MappingProxyType
 
 __all__ = [
     "ASSOCIATION_KINDS",
+    "ATTRIBUTE_TYPE_ROOTS",
     "CHECKABLE_SOURCES",
+    "COUNT_CLASSES",
     "FREQUENCY_TERMS",
     "KB_RECORD_PREFIXES",
     "LITERAL_PREDICATES",
     "NODE_CATEGORIES",
     "PUBLICATION_CATEGORIES",
+    "PUBLICATION_TYPES",
+    "STATEMENT_CLASS",
     "SYMMETRIC_PREDICATES",
     "XREF_PREDICATES",
     "frequency_term_for",
@@ -33,7 +37,7 @@ NODE_CATEGORIES = frozenset(
         "biolink:PhenotypicFeature",
         "biolink:GrossAnatomicalStructure",
         "biolink:AnatomicalEntity",
-        "biolink:Procedure",
+        "biolink:Treatment",
         "biolink:SmallMolecule",
         "biolink:ChemicalEntity",
         "biolink:OrganismTaxon",
@@ -46,6 +50,16 @@ NODE_CATEGORIES = frozenset(
 
 PUBLICATION_CATEGORIES = frozenset(
     {"biolink:Article", "biolink:BookChapter", "biolink:WebPage", "biolink:Publication"}
+)
+
+#: publication category -> its FaBiO type (Biolink requires publication_type, values from fabio;
+#: the IRIs are checked in docs/verification/lookups.md)
+PUBLICATION_TYPES = MappingProxyType(
+    {
+        "biolink:Article": "fabio:JournalArticle",
+        "biolink:BookChapter": "fabio:BookChapter",
+        "biolink:WebPage": "fabio:WebPage",
+    }
 )
 
 #: predicate -> (association class, allowed subject categories, allowed object categories)
@@ -67,8 +81,10 @@ ASSOCIATION_KINDS: MappingProxyType[str, tuple[str, frozenset[str], frozenset[st
                 frozenset({"biolink:Gene"}),
                 frozenset({"biolink:Disease"}),
             ),
+            # Biolink 4.4.6 limits GeneToDiseaseAssociation to GeneToDiseasePredicateEnum
+            # (contributes_to, associated_with, affects): no class takes this predicate
             "biolink:gene_associated_with_condition": (
-                "biolink:GeneToDiseaseAssociation",
+                "biolink:Association",
                 frozenset({"biolink:Gene"}),
                 frozenset({"biolink:Disease"}),
             ),
@@ -77,8 +93,9 @@ ASSOCIATION_KINDS: MappingProxyType[str, tuple[str, frozenset[str], frozenset[st
                 frozenset({"biolink:Disease"}),
                 frozenset({"biolink:GeneticInheritance"}),
             ),
+            # not Biolink predicates: a plain reified statement, never a Biolink association
             "ipex:has_onset": (
-                "biolink:Association",
+                "rdf:Statement",
                 frozenset({"biolink:Disease"}),
                 frozenset({"biolink:Onset"}),
             ),
@@ -88,7 +105,7 @@ ASSOCIATION_KINDS: MappingProxyType[str, tuple[str, frozenset[str], frozenset[st
                 frozenset({"biolink:Cell", "biolink:AnatomicalEntity"}),
             ),
             "ipex:required_for": (
-                "biolink:Association",
+                "rdf:Statement",
                 frozenset({"biolink:Gene", "biolink:Protein"}),
                 frozenset({"biolink:Cell"}),
             ),
@@ -104,12 +121,12 @@ ASSOCIATION_KINDS: MappingProxyType[str, tuple[str, frozenset[str], frozenset[st
             ),
             "biolink:treats": (
                 "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation",
-                frozenset({"biolink:Procedure", "biolink:SmallMolecule", "biolink:ChemicalEntity"}),
+                frozenset({"biolink:Treatment", "biolink:SmallMolecule", "biolink:ChemicalEntity"}),
                 frozenset({"biolink:Disease", "biolink:PhenotypicFeature"}),
             ),
             "biolink:applied_to_treat": (
                 "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation",
-                frozenset({"biolink:Procedure", "biolink:SmallMolecule", "biolink:ChemicalEntity"}),
+                frozenset({"biolink:Treatment", "biolink:SmallMolecule", "biolink:ChemicalEntity"}),
                 frozenset({"biolink:Disease", "biolink:PhenotypicFeature"}),
             ),
             "biolink:model_of": (
@@ -123,7 +140,7 @@ ASSOCIATION_KINDS: MappingProxyType[str, tuple[str, frozenset[str], frozenset[st
                 frozenset({"biolink:Gene"}),
             ),
             "biolink:has_gene_product": (
-                "biolink:Association",
+                "biolink:GeneToGeneProductRelationship",
                 frozenset({"biolink:Gene"}),
                 frozenset({"biolink:Protein"}),
             ),
@@ -135,6 +152,18 @@ ASSOCIATION_KINDS: MappingProxyType[str, tuple[str, frozenset[str], frozenset[st
         }
     )
 )
+
+#: the class of a fact whose predicate is not a Biolink predicate, or whose object is text: a plain
+#: reified statement, so that no Biolink association states a relation Biolink does not have
+STATEMENT_CLASS = "rdf:Statement"
+
+#: association classes that Biolink 4.4.6 gives has_count, has_total and has_percentage (through
+#: the frequency quantifier mixin); other classes carry the numbers as ipex:has_count, …
+COUNT_CLASSES = frozenset({"biolink:DiseaseToPhenotypicFeatureAssociation"})
+
+#: the HPO classes (hp.obo names: Onset, Frequency) a biolink:Attribute or biolink:Onset node of
+#: HPO lies under; Biolink requires has_attribute_type on attributes and takes it from these
+ATTRIBUTE_TYPE_ROOTS = ("HP:0003674", "HP:0040279")
 
 #: predicates whose object is text (statements.tsv)
 LITERAL_PREDICATES = frozenset(

@@ -29,6 +29,9 @@ class IPEX(DefinedNamespace):
 
     has_onset: URIRef
     required_for: URIRef
+    has_count: URIRef
+    has_total: URIRef
+    has_percentage: URIRef
     prevalence: URIRef
     prognosis: URIRef
     diagnostic_criterion: URIRef
@@ -57,6 +60,7 @@ _BOUND = (
     "oboInOwl",
     "pav",
     "semapv",
+    "fabio",
     "MONDO",
     "HP",
     "CL",

