@@ -268,6 +268,11 @@ CASES: list[tuple[str, Plant, str | None, str]] = [
 ]
 
 
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (the tables and their review records), by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def _lint(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["lint", "--check", "--data", str(folder)])
     captured = capsys.readouterr()
@@ -290,16 +295,16 @@ def test_each_rule_fails_lint_on_its_own_case(
     data_copy: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    before = {p.name: p.read_bytes() for p in data_copy.iterdir()}
+    before = _snapshot(data_copy)
     table, line = plant(data_copy)
-    planted = {p.name: p.read_bytes() for p in data_copy.iterdir()}
+    planted = _snapshot(data_copy)
     code, text = _lint(data_copy, capsys)
     assert code == 1, text
     where = f"error: data/{table}.tsv:{line}: " + (f"column {column!r}: " if column else "")
     assert any(ln.startswith(where) and message in ln for ln in text.splitlines()), text
     assert "Traceback" not in text
     # lint --check writes nothing, and plain lint does not rewrite a table with problems
-    assert {p.name: p.read_bytes() for p in data_copy.iterdir()} == planted
+    assert _snapshot(data_copy) == planted
     assert main(["lint", "--data", str(data_copy)]) == 1
     capsys.readouterr()
-    assert {p.name: p.read_bytes() for p in data_copy.iterdir()} == planted != before
+    assert _snapshot(data_copy) == planted != before
