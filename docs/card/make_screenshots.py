@@ -1,7 +1,7 @@
 """Write the screenshots of docs/card/: the card at desktop and phone widths, and a print preview.
 
 Run from the repository root with the dev extras installed, Debian's chromium and poppler-utils:
-``python docs/card/make_screenshots.py``. It writes build/ipexkg.html first.
+``python docs/card/make_screenshots.py``. It renders the card into a temporary folder first.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ SHOTS = (
 
 def main() -> None:
     """Render the card and write the PNG files."""
-    page_path = Path("build/ipexkg.html")
+    page_path = Path(tempfile.mkdtemp()) / "ipexkg.html"  # not build/: ipexkg replaces it whole
     page_path.parent.mkdir(exist_ok=True)
     page_path.write_text(render_card(), encoding="utf-8")
     with sync_playwright() as p:

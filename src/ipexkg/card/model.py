@@ -380,6 +380,11 @@ def build_card(
     models = {f.subject for f in facts.values() if f.relation == "biolink:model_of"}
     similar = {f.subject for f in facts.values() if f.relation == "biolink:similar_to"}
     cells = {f.object for f in facts.values() if f.relation == "biolink:disease_has_basis_in"}
+    manifestations = {
+        f.object
+        for f in facts.values()
+        if f.subject == DISEASE and f.relation == "biolink:has_phenotype"
+    }
     products = {
         f.object: f.subject
         for f in facts.values()
@@ -405,7 +410,10 @@ def build_card(
         elif (
             (fact.subject in genes and fact.relation in _MECHANISM_GENE)
             or fact.relation == "biolink:disease_has_basis_in"
-            or (fact.subject in cells and fact.relation == "biolink:contributes_to")
+            or (
+                fact.relation == "biolink:contributes_to"
+                and (fact.subject in cells or fact.object in manifestations)
+            )
         ):
             card.mechanism.append(fact)
         elif owner in models:
