@@ -34,6 +34,8 @@ CACHES = {
     "jsonld._namespaces": "constant namespaces",
     "jsonld.compact_iri": "pure function of its argument",
     "kgx._iri": "pure function of its argument",
+    "kgx._id": "pure function of its argument and of the pinned Biolink prefix map (package data)",
+    "kgx._biolink_namespaces": "the pinned Biolink prefix map, package data",
     "queries._prepare": "keyed by the query text itself: changed text is another key",
     "queries._catalogue": "the package's queries/ folder, read once per process",
     "queries.default_graph": "the package's data/ folder, built once per process",
