@@ -30,6 +30,8 @@ CACHES = {
     "hpoa_graph._frequency_iris": "constant of model.py",
     "identifiers.prefix_map": "package files (Biolink prefix map and the package's additions)",
     "identifiers.converter": "built from prefix_map",
+    "identifiers._by_uri_prefix": "built from prefix_map",
+    "identifiers.compress": "pure function of its argument and of prefix_map (package data)",
     "jsonld.context_document": "constant namespaces",
     "jsonld._namespaces": "constant namespaces",
     "jsonld.compact_iri": "pure function of its argument",

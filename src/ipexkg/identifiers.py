@@ -3,6 +3,12 @@
 The prefix map is the pinned Biolink model map plus the few prefixes it lacks
 (``ontology/prefixes/extra_prefixes.json``); prefix synonyms such as ``ORPHA`` or ``MIM`` are
 normalised to the canonical spelling on input.
+
+:func:`expand` and :func:`compress` work on the prefix map directly (a dictionary lookup and a
+longest-URI-prefix match) rather than through a ``curies.Converter``: importing ``curies``
+(pydantic) and building the converter cost about 0.4 s, more than a whole cached
+``ipexkg query``. :func:`converter` still gives the ``curies`` converter of the same map, and the
+tests check that both agree on every IRI of the graph.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import curies
 from rdflib import URIRef
 
 from ipexkg.resources import biolink_prefix_map_path, extra_prefixes_path
 from ipexkg.terms import encode_iri_part
+
+if TYPE_CHECKING:
+    import curies
 
 __all__ = [
     "CurieError",
@@ -57,7 +66,9 @@ def prefix_map() -> PrefixMap:
 
 @lru_cache(maxsize=1)
 def converter() -> curies.Converter:
-    """Return the ``curies`` converter built from :func:`prefix_map`."""
+    """Return the ``curies`` converter built from :func:`prefix_map` (for other libraries)."""
+    import curies
+
     pm = prefix_map()
     synonyms: dict[str, list[str]] = {}
     for alias, canonical in pm.synonyms.items():
@@ -112,13 +123,29 @@ def expand(curie: str) -> URIRef:
     :raises CurieError: when the prefix is unknown
     """
     prefix, _, local = normalize_curie(curie).partition(":")
-    iri = converter().expand(f"{prefix}:{encode_iri_part(local)}")
-    if iri is None:
+    uri_prefix = prefix_map().prefixes.get(prefix)
+    if uri_prefix is None:
         raise CurieError(f"{curie!r} has an unknown prefix")
-    return URIRef(iri)
+    return URIRef(uri_prefix + encode_iri_part(local))
 
 
+@lru_cache(maxsize=1)
+def _by_uri_prefix() -> tuple[dict[str, str], tuple[int, ...]]:
+    """Return URI prefix -> prefix, and the URI prefixes' lengths, longest first."""
+    reverse = {uri: prefix for prefix, uri in prefix_map().prefixes.items()}
+    return reverse, tuple(sorted({len(uri) for uri in reverse}, reverse=True))
+
+
+@lru_cache(maxsize=65536)
 def compress(iri: str) -> str:
-    """Compress an IRI to a canonical CURIE, or return the IRI itself when no prefix fits."""
-    curie = converter().compress(str(iri))
-    return curie if curie is not None else str(iri)
+    """Compress an IRI to a canonical CURIE, or return the IRI itself when no prefix fits.
+
+    The longest URI prefix of the map that starts the IRI wins (as ``curies`` decides).
+    """
+    text = str(iri)
+    reverse, lengths = _by_uri_prefix()
+    for length in lengths:
+        prefix = reverse.get(text[:length])
+        if prefix is not None:
+            return f"{prefix}:{text[length:]}"
+    return text

@@ -31,10 +31,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import traverse
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
@@ -43,6 +39,10 @@ from ipexkg.identifiers import CurieError, expand, normalize_curie, prefix_map
 from ipexkg.resources import query_dir
 
 if TYPE_CHECKING:
+    # rdflib's SPARQL parser takes longer to import than the rest of rdflib: it is imported
+    # where a query is compiled, never on the path of a package query run on Oxigraph
+    from rdflib.plugins.sparql.sparql import Query
+
     from ipexkg.engines import Source
     from ipexkg.results import QueryResult
 
@@ -152,6 +152,8 @@ class StoredQuery:
 
 @lru_cache(maxsize=256)
 def _prepare(text: str) -> Query:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 
@@ -178,6 +180,8 @@ def _split_pairs(value: str, path: Path, what: str) -> tuple[tuple[str, str], ..
 
 
 def _nodes(algebra: Any) -> Iterator[Any]:
+    from rdflib.plugins.sparql.algebra import traverse
+
     found: list[Any] = []
 
     def visit(node: Any) -> None:
@@ -212,6 +216,8 @@ def _compile(text: str, where: str) -> Query:
     try:
         return _prepare(text)
     except Exception as exc:
+        from rdflib.plugins.sparql.parser import parseUpdate
+
         try:
             parseUpdate(text)
         except Exception:  # noqa: S110 - not an update either: report the query syntax error

@@ -20,10 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ipexkg.export import serialize_turtle
 from ipexkg.identifiers import compress
-from ipexkg.jsonld import context_document
-from ipexkg.namespaces import bind
 
 __all__ = [
     "FORMATS",
@@ -247,6 +244,8 @@ def _sparql_json(result: QueryResult) -> str:
 
 
 def _jsonld(graph: Graph) -> str:
+    from ipexkg.jsonld import context_document
+
     text = graph.serialize(format="json-ld", context=context_document()["@context"], sort_keys=True)
     return text if text.endswith("\n") else text + "\n"
 
@@ -261,6 +260,10 @@ def format_result(result: QueryResult, fmt: str = "table", *, width: int = 0) ->
     :raises ValueError: for an unknown format or a graph format asked of a SELECT result
     """
     if result.form in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
+        # imported here: the serialisers are not needed by the tables of a SELECT
+        from ipexkg.export import serialize_turtle
+        from ipexkg.namespaces import bind
+
         if fmt == "turtle":
             return serialize_turtle(bind(result.graph))
         if fmt in ("json-ld", "json"):
