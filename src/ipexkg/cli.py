@@ -138,8 +138,26 @@ def _parse_params(items: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _package_store_path(args: argparse.Namespace) -> Path | None:
+    """Return the cached store of the package graph when the query runs on it (built if missing).
+
+    Called before the query's child process is forked: a store is built (Oxigraph, RocksDB and
+    their threads) in the main process, never in a fork, and the time limit covers the query
+    only, not a one-time build.
+    """
+    if args.store or args.graph or args.endpoint or args.engine == "rdflib":
+        return None
+    from ipexkg.store import package_store
+
+    return package_store(data=args.data)
+
+
+def _query_source(args: argparse.Namespace, package: Path | None):  # type: ignore[no-untyped-def]
     """Return what the query runs on: an Oxigraph store (cached or given) or an rdflib graph."""
+    if package is not None:
+        from ipexkg.store import open_store
+
+        return open_store(package)
     if args.store:
         if args.engine == "rdflib" or args.graph:
             raise IpexkgError("--store runs on Oxigraph; leave out --engine rdflib and --graph")
@@ -155,11 +173,6 @@ def _query_source(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from ipexkg.rdfio import read_graph
 
         return read_graph(paths)
-    if args.engine != "rdflib":
-        # the package graph, built once per content of its inputs and cached on disk
-        from ipexkg.store import open_store, package_store
-
-        return open_store(package_store(data=args.data))
     if args.data is not None:
         from ipexkg.build import build_graph
         from ipexkg.curation import load_dataset
@@ -204,6 +217,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
         raise QueryError(f"--format {fmt} does not fit a {form} query; use one of {allowed}")
     from ipexkg.bounded import run_bounded
 
+    package = _package_store_path(args)
+
     def answer() -> tuple[str, int]:
         if args.endpoint:
             from ipexkg.queries import bind_parameters
@@ -213,7 +228,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
             bindings = bind_parameters(stored, params)
             result = remote_query(stored, args.endpoint, bindings, graph=args.endpoint_graph)
         else:
-            source = _query_source(args)
+            source = _query_source(args, package)
             engine = args.engine or ("rdflib" if args.graph else "oxigraph")
             result = run_query(query, source, engine=engine, **params)
         try:
@@ -792,7 +807,7 @@ def _add_integrate(sub: _Sub) -> None:
 
 
 def _cmd_differential(args: argparse.Namespace) -> int:
-    from ipexkg.differential import corpus_from_hpoa, corpus_from_store, differential
+    from ipexkg.differential import corpus_from_hpoa, differential, store_corpus
     from ipexkg.identifiers import CurieError, normalize_curie
 
     if bool(args.disease) == bool(args.phenotypes):
@@ -805,7 +820,8 @@ def _cmd_differential(args: argparse.Namespace) -> int:
     if args.store:
         from ipexkg.store import open_store
 
-        corpus = corpus_from_store(open_store(Path(args.store)))
+        folder = Path(args.store)
+        corpus = store_corpus(folder, open_store(folder))  # open_store checks the folder
     else:
         corpus = corpus_from_hpoa()
     if disease is not None:
@@ -901,7 +917,20 @@ _COMMANDS: tuple[Callable[[_Sub], None], ...] = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command_name(add: Callable[[_Sub], None]) -> str:
+    """Return the subcommand an ``_add_*`` function adds (``_add_convert_hpoa``: convert-hpoa)."""
+    return add.__name__.removeprefix("_add_").replace("_", "-")
+
+
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser; given ``argv`` naming a command, with that command only.
+
+    Adding a subcommand imports what its options list (formats, engines); a run of one command
+    need not pay for the others' (``ipexkg query`` starts faster). Any other ``argv`` (no
+    command, a misspelt one, top-level ``--help``) gets every command.
+    """
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    only = {_command_name(add) for add in _COMMANDS} & set(words[:1])
     parser = argparse.ArgumentParser(
         prog="ipexkg",
         description="Build, validate, query and export the IPEX syndrome knowledge graph.",
@@ -916,7 +945,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in _COMMANDS:
-        add(sub)
+        if not only or _command_name(add) in only:
+            add(sub)
     return parser
 
 
@@ -997,7 +1027,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _safe_streams()
     _one_line_library_logs()
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(argv).parse_args(argv)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
