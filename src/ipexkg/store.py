@@ -93,7 +93,8 @@ def write_store(
     """Write a new on-disk store at ``path`` atomically from a filled temporary folder.
 
     :param fill: the quads to load, or a function given the new store and a scratch folder
-        (removed afterwards) that loads it, e.g. with ``Store.bulk_load``
+        (removed afterwards) that loads it, e.g. with ``Store.bulk_load``; the scratch
+        folder's parent becomes ``path``, so files written there are kept with the store
     :param note: a line kept in the marker file (what the store holds)
     :return: ``path``; if another process wrote it meanwhile, its store is kept
     """
