@@ -359,10 +359,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     with _literal_warnings_silenced():
         if args.store:
-            from ipexkg.integrate import curated_facts
+            from ipexkg.integrate import validate_curated
             from ipexkg.store import open_store
 
-            result = validate_graph(curated_facts(open_store(Path(args.store))))
+            result = validate_curated(open_store(Path(args.store)))
         elif args.files:
             result = validate_graph(read_graph(args.files))
         else:

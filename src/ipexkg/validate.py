@@ -205,15 +205,20 @@ def _as_graph(graph: Graph) -> Graph:
 
 
 def _run_qc(
-    graph: Graph, queries: Sequence[StoredQuery]
+    graph: Graph, queries: Sequence[StoredQuery], on: tuple[ox.Store, str] | None = None
 ) -> list[tuple[StoredQuery, dict[str, Node]]]:
-    """Run each QC query in Oxigraph; return (query, row) for every row (each a violation)."""
+    """Run each QC query in Oxigraph; return (query, row) for every row (each a violation).
+
+    :param on: a store and the IRI of its named graph that holds the same triples as ``graph``,
+        queried as the default graph instead of copying ``graph`` into a new store
+    """
     if not queries:
         return []
-    store = copy_to_oxigraph(graph)
+    store = copy_to_oxigraph(graph) if on is None else on[0]
+    default = None if on is None else ox.NamedNode(on[1])
     rows: list[tuple[StoredQuery, dict[str, Node]]] = []
     for query in queries:
-        solutions = store.query(query.text)
+        solutions = store.query(query.text, default_graph=default)
         if not isinstance(solutions, ox.QuerySolutions):
             raise TypeError(f"QC query {query.name} is not a SELECT query")
         names = [v.value for v in solutions.variables]
@@ -343,6 +348,7 @@ def validate_graph(
     origins: Mapping[URIRef, object] | None = None,
     shapes: Graph | None = None,
     qc_queries: Sequence[StoredQuery] | None = None,
+    qc_on: tuple[ox.Store, str] | None = None,
 ) -> ValidationResult:
     """Validate ``graph`` against the package's shapes and QC queries; print nothing.
 
@@ -351,6 +357,8 @@ def validate_graph(
         that the report names the row to fix
     :param shapes: a shapes graph to use instead of the package's ``shapes/``
     :param qc_queries: QC queries to run instead of the package's ``queries/qc/``
+    :param qc_on: an Oxigraph store and the IRI of a named graph in it holding exactly
+        ``graph``'s triples, where the QC queries run (saves copying ``graph`` into Oxigraph)
     """
     data = _as_graph(graph)
     shapes_graph = shapes if shapes is not None else load_shapes()
@@ -363,7 +371,7 @@ def validate_graph(
         allow_warnings=True,
         allow_infos=True,
     )
-    _add_qc_results(report, _run_qc(data, queries))
+    _add_qc_results(report, _run_qc(data, queries, qc_on))
     findings = _findings(data, report, origins or {})
     conforms = not any(f.severity == "Violation" for f in findings)
     node = report.value(predicate=RDF.type, object=SH.ValidationReport)
