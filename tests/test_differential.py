@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from types import MappingProxyType
 
 import pytest
 
-from ipexkg.differential import PHENOTYPIC_ABNORMALITY, Corpus, differential
+from ipexkg.differential import (
+    PHENOTYPIC_ABNORMALITY,
+    Corpus,
+    differential,
+    load_corpus,
+    save_corpus,
+)
 
 ROOT = PHENOTYPIC_ABNORMALITY
 # a synthetic hierarchy below the phenotype root: A (A1, A2) and B (B1); X is outside the branch
@@ -59,3 +66,21 @@ def test_exclude_top_and_terms_outside_the_branch() -> None:
     assert [m.disease for m in matches] == ["D:2", "D:4"]
     with pytest.raises(ValueError, match="phenotypic abnormality"):
         differential(CORPUS, {X, "HP:0000001"})
+
+
+def test_saved_corpus_ranks_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.pickle"
+    save_corpus(CORPUS, path)
+    loaded = load_corpus(path)
+    assert loaded is not None
+    assert dict(loaded.phenotypes) == DISEASES
+    assert differential(loaded, {A1, B1}) == differential(CORPUS, {A1, B1})
+    skip = {"D:3"}
+    assert differential(loaded, {A2}, exclude=skip) == differential(CORPUS, {A2}, exclude=skip)
+
+
+def test_a_missing_or_damaged_saved_corpus_is_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.pickle"
+    assert load_corpus(path) is None
+    path.write_bytes(b"not a pickle")
+    assert load_corpus(path) is None

@@ -7,22 +7,33 @@ is merged in tests/test_merge.py and measured in bench/bench_integrate.py.
 
 from __future__ import annotations
 
+import os
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from ipexkg.cli import main
-from ipexkg.differential import corpus_from_store, differential
+from ipexkg.differential import (
+    CORPUS_FILE,
+    corpus_from_store,
+    differential,
+    load_corpus,
+    store_corpus,
+)
 from ipexkg.hpo import iter_hpo_annotations
 from ipexkg.integrate import (
     AGGREGATOR,
     CURATED_ASSOCIATION,
     CURATED_GRAPH,
     IMPORTED_ASSOCIATION,
+    _stream_load,
     curated_facts,
     integrate_hpo,
+    validate_curated,
 )
 from ipexkg.queries import catalogue, run_query
 from ipexkg.store import open_store
@@ -88,12 +99,39 @@ def test_same_answers_about_ipex_merged_and_alone(name: str, store_dir: Path, gr
     assert merged.rows == alone.rows
 
 
+def _by_value(graph: Graph) -> set[tuple[object, ...]]:
+    def term(node: object) -> object:
+        if isinstance(node, Literal):
+            return ("literal", node.value, node.datatype, node.language)
+        return node
+
+    return {tuple(map(term, triple)) for triple in graph}
+
+
 def test_validate_inside_the_store_equals_alone(store_dir: Path, graph: Graph) -> None:
     inside = curated_facts(open_store(store_dir))
-    assert len(inside) == len(graph)
-    merged, alone = validate_graph(inside), validate_graph(graph)
+    # the same triples, literals compared by value: Oxigraph writes decimals canonically
+    # ("11.0" is kept as "11")
+    assert _by_value(inside) == _by_value(graph)
+    merged, alone = validate_curated(open_store(store_dir)), validate_graph(graph)
     assert merged.conforms == alone.conforms
     assert merged.summary == alone.summary
+    assert merged.results == alone.results
+
+
+def test_qc_inside_the_store_reads_the_curated_graph_only(store_dir: Path) -> None:
+    # a QC query that finds every disease with a phenotype: in the store's curated named graph
+    # it must see the curated disease only, not the thousands of imported ones
+    query = replace(
+        catalogue()["fact-without-association-violation"],
+        name="every-disease",
+        text="PREFIX biolink: <https://w3id.org/biolink/vocab/>\n"
+        "SELECT DISTINCT ?focus WHERE { ?focus biolink:has_phenotype ?p }",
+    )
+    store = open_store(store_dir)
+    rows = validate_graph(curated_facts(store), qc_queries=[query], qc_on=(store, CURATED_GRAPH))
+    focus = {f.focus for f in rows.results if f.shape.endswith("every-disease")}
+    assert focus == {"MONDO:0010580"}
 
 
 def test_cli_on_the_store(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -123,6 +161,25 @@ def test_differential_on_the_store_ranks_ipex_like_disorders(store_dir: Path) ->
     assert all(m.shared for m in top)
 
 
+def test_store_keeps_the_differential_corpus_it_holds(store_dir: Path) -> None:
+    # integrate saved the corpus in the store folder; it equals the one read from the store
+    saved = load_corpus(store_dir / CORPUS_FILE)
+    assert saved is not None
+    read = corpus_from_store(open_store(store_dir))
+    assert dict(saved.phenotypes) == dict(read.phenotypes)
+    assert dict(saved.parents) == dict(read.parents)
+    assert store_corpus(store_dir).phenotypes == saved.phenotypes
+
+
+def test_store_corpus_rebuilds_a_missing_file(store_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    (copy / CORPUS_FILE).unlink()
+    corpus = store_corpus(copy)
+    assert (copy / CORPUS_FILE).is_file()
+    assert dict(corpus.phenotypes) == dict(load_corpus(store_dir / CORPUS_FILE).phenotypes)  # type: ignore[union-attr]
+
+
 def test_differential_cli_on_the_store(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     argv = ["differential", "OMIM:304790", "--store", str(store_dir), "--top", "3"]
     assert main([*argv, "--exclude", "Orphanet:37042", "--exclude", "MONDO:0010580"]) == 0
@@ -135,3 +192,21 @@ def test_differential_cli_on_the_store(store_dir: Path, capsys) -> None:  # type
 def test_differential_cli_refuses_a_bad_id(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["differential", "not-a-curie", "--store", str(store_dir)]) == 2
     assert "not a CURIE" in capsys.readouterr().err
+
+
+def _write(sink: int, text: str, status: int = 0) -> None:
+    with os.fdopen(sink, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    if status:
+        os._exit(status)
+
+
+def test_stream_load_fails_loudly_when_the_converter_fails() -> None:
+    line = "<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"
+    store = ox.Store()
+    _stream_load(store, lambda sink: _write(sink, line * 3))
+    assert len(store) == 1
+    with pytest.raises(RuntimeError, match="child process"):
+        _stream_load(ox.Store(), lambda sink: _write(sink, line, status=1))
+    with pytest.raises(SyntaxError):
+        _stream_load(ox.Store(), lambda sink: _write(sink, line + "<broken .\n" + line * 10**5))
