@@ -337,7 +337,17 @@ def oxigraph_result(
         return _graph_result(query.form, graph)
     variables = _projection(query, [v.value for v in answer.variables])
     names = [ox.Variable(v) for v in variables]
-    rows = tuple(tuple(_from_oxigraph(solution[v]) for v in names) for solution in answer)
+    converted: dict[object, Term] = {}  # a term repeats across rows (sources, labels, relations)
+
+    def term(value: object) -> Term:
+        if value is None:
+            return None
+        found = converted.get(value)
+        if found is None:
+            found = converted[value] = _from_oxigraph(value)
+        return found
+
+    rows = tuple(tuple(term(solution[v]) for v in names) for solution in answer)
     return QueryResult("SELECT", variables, rows)
 
 
