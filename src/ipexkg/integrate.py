@@ -25,6 +25,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -137,18 +138,20 @@ def _annotation_lines(progress: bool | None, diseases: frozenset[str] | None) ->
         mininterval=0.5,
     )
     head = f"<{IMPORTED_ASSOCIATION}"
+    typed = f"> {_RDF_TYPE} "
     for line in hpoa_ntriples(rows):
         yield line
-        if line.startswith(head) and f"> {_RDF_TYPE} " in line:
+        if line.startswith(head) and typed in line:
             yield line[: line.index(">") + 1] + " " + aggregator
 
 
-def _write_lines(handle: TextIO, lines: Iterator[str]) -> int:
+def _write_lines(handle: TextIO, lines: Iterator[str], batch: int = 4096) -> int:
+    """Write ``lines`` with a newline after each, ``batch`` lines per write; return the count."""
     count = 0
-    for line in lines:
-        handle.write(line)
+    while chunk := list(islice(lines, batch)):
+        handle.write("\n".join(chunk))
         handle.write("\n")
-        count += 1
+        count += len(chunk)
     return count
 
 
