@@ -356,7 +356,7 @@ def save_corpus(corpus: Corpus, path: Path) -> None:
         **{name: getattr(index, name) for name in ("rows", "cols", "indptr", "ic", "totals")},
     }
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    np.savez(buffer, **arrays)
     write_bytes_atomic(path, buffer.getvalue())
 
 
