@@ -35,7 +35,7 @@ from ipexkg.integrate import (
     integrate_hpo,
     validate_curated,
 )
-from ipexkg.queries import catalogue, run_query
+from ipexkg.queries import catalogue, run_query, stored_query
 from ipexkg.store import open_store
 from ipexkg.validate import validate_graph
 
@@ -210,3 +210,29 @@ def test_stream_load_fails_loudly_when_the_converter_fails() -> None:
         _stream_load(ox.Store(), lambda sink: _write(sink, line, status=1))
     with pytest.raises(SyntaxError):
         _stream_load(ox.Store(), lambda sink: _write(sink, line + "<broken .\n" + line * 10**5))
+
+
+def test_stored_differential_query_ranks_as_the_python_differential(store_dir: Path) -> None:
+    store = open_store(store_dir)
+    corpus = store_corpus(store_dir)
+    ipex = "MONDO:0010580"
+    expected = differential(
+        corpus, corpus.phenotypes[ipex], exclude={ipex, "OMIM:304790", "Orphanet:37042"}
+    )
+    result = run_query("ipex-phenotypic-differential", store, engine="oxigraph")
+    assert result.variables[:3] == ("candidate", "candidate_label", "score")
+    ranked = {row["candidate"]: row for row in result.dicts()}  # a disease may have two labels
+    assert list(ranked) == [m.disease for m in expected]
+    assert [r["score"] for r in ranked.values()] == pytest.approx([m.score for m in expected])
+    closed, ic = corpus.closed()
+    for candidate, row in ranked.items():
+        both = closed[ipex] & closed[candidate]  # type: ignore[index]
+        assert row["shared_phenotypes"] == len(both)
+        assert row["shared_ic"] == pytest.approx(sum(ic[t] for t in both))
+
+
+def test_stored_differential_query_is_empty_on_the_package_graph(graph: Graph) -> None:
+    # the package graph holds no information content: both engines answer nothing
+    assert stored_query("ipex-phenotypic-differential").kind == "store"
+    for engine in ("rdflib", "oxigraph"):
+        assert run_query("ipex-phenotypic-differential", graph, engine=engine).rows == []

@@ -58,7 +58,7 @@ def _code(text: str) -> str:
 
 def test_catalogue_has_at_least_20_competency_queries() -> None:
     assert len(CQ) >= 20
-    assert {q.kind for q in catalogue().values()} <= {"cq", "qc"}
+    assert {q.kind for q in catalogue().values()} <= {"cq", "qc", "store"}
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])

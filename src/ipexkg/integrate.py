@@ -34,6 +34,7 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from ipexkg.differential import Corpus
     from ipexkg.validate import ValidationResult
 
 from ipexkg.store import cache_key, cache_root, is_store, write_store
@@ -46,6 +47,7 @@ __all__ = [
     "Integration",
     "curated_facts",
     "default_hpo_store",
+    "information_content_quads",
     "integrate_hpo",
     "validate_curated",
 ]
@@ -201,6 +203,30 @@ def _stream_load(store: ox.Store, produce: Callable[[int], None]) -> None:
         )
 
 
+_IPEX_VOCAB = "https://w3id.org/ipexkg/vocab/"
+_DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
+
+
+def information_content_quads(corpus: Corpus) -> Iterator[ox.Quad]:
+    """Yield the corpus's information content as triples the stored differential query reads.
+
+    ``ipex:information_content`` of every HPO term some disease has in its closed set, and
+    ``ipex:phenotype_information_content`` (the sum over the closed set) of every disease, in
+    the default graph (rdflib cannot query a named graph of a plain graph).
+    """
+    from ipexkg.identifiers import expand
+
+    index = corpus.index()
+    for name, ids, values in (
+        ("information_content", index.terms, index.ic),
+        ("phenotype_information_content", index.diseases, index.totals),
+    ):
+        predicate = ox.NamedNode(_IPEX_VOCAB + name)
+        for curie, value in zip(ids, values.tolist(), strict=True):
+            literal = ox.Literal(repr(value + 0.0), datatype=_DOUBLE)  # no "-0.0"
+            yield ox.Quad(ox.NamedNode(str(expand(curie))), predicate, literal)
+
+
 def _fill(
     progress: bool | None, diseases: frozenset[str] | None, seconds: dict[str, float]
 ) -> Callable[[ox.Store, Path], None]:
@@ -230,7 +256,9 @@ def _fill(
         step("convert and bulk-load")
         # the differential's corpus, read once now and kept in the store folder (scratch's
         # parent, renamed into place with the database), so a ranking need not read it again
-        save_corpus(corpus_from_store(store), scratch.parent / CORPUS_FILE)
+        corpus = corpus_from_store(store)
+        save_corpus(corpus, scratch.parent / CORPUS_FILE)
+        store.bulk_extend(information_content_quads(corpus))
         step("save the differential corpus")
 
     return fill

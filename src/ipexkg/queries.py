@@ -5,7 +5,8 @@ optionally ``#+ required: x``, ``#+ param_types: x=iri, y=number``, ``#+ example
 and ``#+ expect: rows|none``. A parameter is an ordinary variable of the query, bound at run time
 as an RDF term (never pasted into the text); left unbound it means "all".
 Queries under ``queries/cq/`` are competency questions; those under ``queries/qc/`` are quality
-checks, where any row they return is a failure.
+checks, where any row they return is a failure; those under ``queries/store/`` need an integrated
+store (``ipexkg integrate hpo``) and answer nothing on the package graph alone.
 
 Parameter types: ``iri`` (a CURIE of a known prefix, ``<IRI>`` or an ``http(s)://`` IRI),
 ``string``, ``integer``, ``number`` (integer or decimal), ``boolean`` (``true``/``false``), and
@@ -246,7 +247,7 @@ def parse_stored_query(path: Path, kind: str | None = None, *, check: bool = Tru
         match = _HEADER.match(line)
         if match:
             meta[match.group(1).lower()] = match.group(2)
-    kind = kind or ("qc" if path.parent.name == "qc" else "cq")
+    kind = kind or (path.parent.name if path.parent.name in ("qc", "store") else "cq")
     default_expect = "none" if path.stem.endswith("-violation") else "rows"
     query = StoredQuery(
         name=path.stem,
