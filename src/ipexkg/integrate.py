@@ -10,6 +10,11 @@ of 600 MB is written and read back:
   each association also carrying ``biolink:aggregator_knowledge_source infores:hpo-annotations``;
 - the whole current HPO ``is_a`` hierarchy with labels (:mod:`ipexkg.hpo_hierarchy`).
 
+After the load, the differential's corpus is read from the store once and saved beside it
+(:func:`ipexkg.differential.save_corpus`), and its information content is added as
+``ipex:information_content`` and ``ipex:phenotype_information_content`` triples for the stored
+query ``ipex-phenotypic-differential``.
+
 Curated and imported facts stay apart: the curated graph is also in its own named graph
 (:data:`CURATED_GRAPH`, which ``validate --store`` checks), and a curated association is a
 node under ``https://w3id.org/ipexkg/association/`` with a curator (``pav:curatedBy``) and no
@@ -259,7 +264,7 @@ def _fill(
         corpus = corpus_from_store(store)
         save_corpus(corpus, scratch.parent / CORPUS_FILE)
         store.bulk_extend(information_content_quads(corpus))
-        step("save the differential corpus")
+        step("differential corpus and information content")
 
     return fill
 
