@@ -212,12 +212,17 @@ _IPEX_VOCAB = "https://w3id.org/ipexkg/vocab/"
 _DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
 
 
-def information_content_quads(corpus: Corpus) -> Iterator[ox.Quad]:
+def information_content_quads(
+    corpus: Corpus, curated: frozenset[str] = frozenset()
+) -> Iterator[ox.Quad]:
     """Yield the corpus's information content as triples the stored differential query reads.
 
     ``ipex:information_content`` of every HPO term some disease has in its closed set, and
     ``ipex:phenotype_information_content`` (the sum over the closed set) of every disease, in
     the default graph (rdflib cannot query a named graph of a plain graph).
+
+    :param curated: IRIs of the curated graph's diseases, which get no sum: an answer about
+        IPEX must be the same in the store as alone (the query sums IPEX's own terms)
     """
     from ipexkg.identifiers import expand
 
@@ -228,8 +233,11 @@ def information_content_quads(corpus: Corpus) -> Iterator[ox.Quad]:
     ):
         predicate = ox.NamedNode(_IPEX_VOCAB + name)
         for curie, value in zip(ids, values.tolist(), strict=True):
+            iri = str(expand(curie))
+            if name == "phenotype_information_content" and iri in curated:
+                continue
             literal = ox.Literal(repr(value + 0.0), datatype=_DOUBLE)  # no "-0.0"
-            yield ox.Quad(ox.NamedNode(str(expand(curie))), predicate, literal)
+            yield ox.Quad(ox.NamedNode(iri), predicate, literal)
 
 
 def _fill(
@@ -263,7 +271,12 @@ def _fill(
         # parent, renamed into place with the database), so a ranking need not read it again
         corpus = corpus_from_store(store)
         save_corpus(corpus, scratch.parent / CORPUS_FILE)
-        store.bulk_extend(information_content_quads(corpus))
+        subjects = frozenset(
+            q.subject.value
+            for q in curated.quads_for_pattern(None, None, None)
+            if isinstance(q.subject, ox.NamedNode)
+        )
+        store.bulk_extend(information_content_quads(corpus, subjects))
         step("differential corpus and information content")
 
     return fill

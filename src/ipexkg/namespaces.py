@@ -45,6 +45,8 @@ class IPEX(DefinedNamespace):
     genetic_note: URIRef
     sequence_length: URIRef
     genetic_map_position: URIRef
+    information_content: URIRef
+    phenotype_information_content: URIRef
 
 
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
