@@ -10,6 +10,7 @@ of :mod:`ipexkg.results`, so the two can be compared row for row.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -337,16 +338,7 @@ def oxigraph_result(
         return _graph_result(query.form, graph)
     variables = _projection(query, [v.value for v in answer.variables])
     names = [ox.Variable(v) for v in variables]
-    converted: dict[object, Term] = {}  # a term repeats across rows (sources, labels, relations)
-
-    def term(value: object) -> Term:
-        if value is None:
-            return None
-        found = converted.get(value)
-        if found is None:
-            found = converted[value] = _from_oxigraph(value)
-        return found
-
+    term = functools.cache(_from_oxigraph)  # a term repeats across rows (sources, labels)
     rows = tuple(tuple(term(solution[v]) for v in names) for solution in answer)
     return QueryResult("SELECT", variables, rows)
 

@@ -25,6 +25,7 @@ of its inputs and reopened read-only (:func:`ipexkg.store.open_store`).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
@@ -105,16 +106,9 @@ def curated_facts(store: ox.Store) -> Graph:
     from ipexkg.namespaces import bind
 
     graph = bind(Graph(bind_namespaces="core"))
-    terms: dict[object, object] = {}
-
-    def term(node: object) -> object:
-        found = terms.get(node)
-        if found is None:
-            found = terms[node] = from_oxigraph(node)  # type: ignore[arg-type]
-        return found
-
+    term = functools.cache(from_oxigraph)  # each distinct term converted once
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(CURATED_GRAPH)):
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))  # type: ignore[arg-type]
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
     return graph
 
 
