@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, RDFS
 
-from ipexkg.engines import ENGINES, execute, oxigraph_store, with_values
+from ipexkg.engines import ENGINES, execute, oxigraph_store, subselect_groups, with_values
 from ipexkg.hpo import hpo_descendants
 from ipexkg.identifiers import expand
 from ipexkg.queries import (
@@ -326,6 +326,60 @@ def test_values_block_opens_the_outer_where_group(text: str) -> None:
     import pyoxigraph as ox
 
     ox.Store().query(out)  # parses
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", []),
+        ("SELECT ?s { { SELECT ?s ?o { ?s ?p ?o } } }", [{"s", "o"}]),
+        ("SELECT * { { SELECT * { ?s ?p ?o } } }", [None]),
+        (
+            "SELECT ?s { { SELECT ?s (COUNT(?o) AS ?n) (STR(?x) AS ?y) WHERE { ?s ?p ?o } "
+            "GROUP BY ?s } }",
+            [{"s", "n", "y"}],
+        ),
+        (
+            "SELECT ?s { { SELECT DISTINCT ?s WHERE { { SELECT ?s ?t { ?s ?p ?t } } } } }",
+            [{"s"}, {"s", "t"}],
+        ),
+        ('SELECT ?s { ?s ?p "SELECT ?x { }" # SELECT ?y {\n }', []),
+    ],
+)
+def test_subselect_groups_finds_each_projection(text: str, expected: list[set[str] | None]) -> None:
+    groups = subselect_groups(text)
+    assert [None if names is None else set(names) for _, names in groups] == expected
+    for at, _ in groups:
+        assert text[at - 1] == "{"
+
+
+def test_values_block_opens_each_subselect_that_projects_the_parameter() -> None:
+    text = (
+        "SELECT ?s ?n WHERE { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } "
+        "{ SELECT ?o WHERE { ?s ?p ?o } } }"
+    )
+    out = with_values(text, {"s": URIRef("http://e/a")})
+    assert out.count("VALUES (?s) { (<http://e/a>) }") == 2
+    assert "SELECT ?o WHERE {  VALUES" not in out and "{ SELECT ?s (COUNT" in out
+    import pyoxigraph as ox
+
+    ox.Store().query(out)  # parses
+
+
+def test_subselect_binding_agrees_with_rdflib(graph: Graph) -> None:
+    # rdflib's initBindings reach into a sub-SELECT, even under its LIMIT: the VALUES block
+    # opening the sub-SELECT gives Oxigraph the same answer (the outer block alone would not)
+    text = (
+        "SELECT ?s ?n WHERE { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s "
+        "ORDER BY DESC(?n) ?s LIMIT 3 } }"
+    )
+    counts = sorted((len(set(graph.triples((s, None, None)))), s) for s in set(graph.subjects()))
+    subject = counts[0][1]  # among the fewest triples: never in the top 3
+    rdflib_rows = [tuple(r) for r in graph.query(text, initBindings={Variable("s"): subject})]
+    assert rdflib_rows == [(subject, Literal(counts[0][0]))]
+    store = oxigraph_store(graph)
+    rows = list(store.query(with_values(text, {"s": subject})))  # type: ignore[union-attr]
+    assert [(r["s"].value, int(r["n"].value)) for r in rows] == [(str(subject), counts[0][0])]
 
 
 def test_values_block_refuses_the_short_construct_form() -> None:

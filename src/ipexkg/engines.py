@@ -1,11 +1,15 @@
 """Query engines: the same stored query run on rdflib or on Oxigraph, with one kind of answer.
 
 Parameters are bound as RDF terms, never pasted into query text as the user typed them:
-rdflib receives them through ``initBindings``; Oxigraph receives a ``VALUES`` block that opens the
-query's outer ``WHERE`` group, written from parsed ``pyoxigraph`` terms (so Oxigraph's own
-serialiser escapes them). Oxigraph's ``substitutions`` argument is not used because pyoxigraph 0.5
-accepts it only for projected variables. Both engines' answers are brought to the canonical terms
-of :mod:`ipexkg.results`, so the two can be compared row for row.
+rdflib receives them through ``initBindings``; Oxigraph (and a remote endpoint) receives a
+``VALUES`` block that opens the query's outer ``WHERE`` group and the group of every sub-SELECT
+that projects the parameter, written from parsed ``pyoxigraph`` terms (so Oxigraph's own
+serialiser escapes them). The sub-SELECTs get the block because rdflib's ``initBindings`` reach
+into them too, and because Oxigraph plans a sub-SELECT without the outer group's bindings: a
+ranking query would otherwise rank every disease of the store before keeping one. Oxigraph's
+``substitutions`` argument is not used: pyoxigraph 0.5 accepts it only for projected variables
+and binds them at the top, so it is as slow as the outer block alone. Both engines' answers are
+brought to the canonical terms of :mod:`ipexkg.results`, so the two can be compared row for row.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ __all__ = [
     "load_oxigraph",
     "oxigraph_result",
     "oxigraph_store",
+    "subselect_groups",
     "to_oxigraph",
     "token_end",
     "with_values",
@@ -219,9 +224,7 @@ def _where_group(text: str) -> int:
             continue
         char = text[i]
         if char.isalpha() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
-            j = i
-            while j < len(text) and (text[j].isalnum() or text[j] in "_-:"):
-                j += 1
+            j = _word_at(text, i)
             word = text[i:j].upper()
             if brace == 0 and paren == 0:
                 if form is None and word in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
@@ -251,22 +254,93 @@ def _where_group(text: str) -> int:
     raise QueryError("cannot find the WHERE group of the query")
 
 
+def _word_at(text: str, i: int) -> int:
+    """Return the index after the keyword, prefixed name or variable name starting at ``i``."""
+    j = i + 1
+    while j < len(text) and (text[j].isalnum() or text[j] in "_-:"):
+        j += 1
+    return j
+
+
+def subselect_groups(text: str) -> list[tuple[int, frozenset[str] | None]]:
+    """Return, for every sub-SELECT, the index just after the ``{`` opening its WHERE group and
+    the variables it projects (None for ``SELECT *``).
+
+    A projected variable is one of the projection list, or the one an ``(expression AS ?v)``
+    names; variables read inside an expression are not projected.
+    """
+    groups: list[tuple[int, frozenset[str] | None]] = []
+    brace = 0
+    projection: set[str] | None = None  # collecting a sub-SELECT's projection
+    star = named = False
+    paren = 0
+    i = 0
+    while i < len(text):
+        end = token_end(text, i)
+        if end != i:
+            i = end
+            continue
+        char = text[i]
+        if char.isalpha() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
+            j = _word_at(text, i)
+            word = text[i:j].upper()
+            if word == "SELECT" and brace > 0:
+                projection, star, named, paren = set(), False, False, 0
+            elif word == "AS" and projection is not None:
+                named = True
+            i = j
+            continue
+        if char in "?$" and projection is not None:
+            j = _word_at(text, i)
+            if paren == 0 or named:
+                projection.add(text[i + 1 : j])
+                named = False
+            i = j
+            continue
+        if char == "*" and projection is not None and paren == 0:
+            star = True
+        elif char == "(" and projection is not None:
+            paren += 1
+        elif char == ")" and projection is not None:
+            paren -= 1
+        elif char == "{":
+            if projection is not None and paren == 0:
+                groups.append((i + 1, None if star else frozenset(projection)))
+                projection = None
+            brace += 1
+        elif char == "}":
+            brace -= 1
+        i += 1
+    return groups
+
+
+def _values_block(names: Iterable[str], terms: Mapping[str, str]) -> str:
+    names = sorted(names)
+    values = " ".join(terms[n] for n in names)
+    return f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
+
+
 def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
-    """Return ``text`` with a ``VALUES`` block for ``bindings`` opening its outer WHERE group.
+    """Return ``text`` with a ``VALUES`` block for ``bindings`` opening its outer WHERE group, and
+    one opening each sub-SELECT that projects some of them (for those it projects).
 
     Each value is written by Oxigraph's own serialiser from a parsed term, so a value can never
     end the block or the query; an IRI Oxigraph rejects raises :class:`QueryError`.
     """
     if not bindings:
         return text
-    names = sorted(bindings)
     try:
-        values = " ".join(str(to_oxigraph(bindings[n])) for n in names)
+        terms = {name: str(to_oxigraph(term)) for name, term in bindings.items()}
     except ValueError as exc:
         raise QueryError(f"a parameter value is not a valid RDF term: {exc}") from None
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
-    at = _where_group(text)
-    return text[:at] + block + text[at:]
+    inserts = [(_where_group(text), _values_block(terms, terms))]
+    for at, projected in subselect_groups(text):
+        names = set(terms) & (projected or set())
+        if names:
+            inserts.append((at, _values_block(names, terms)))
+    for at, block in sorted(inserts, reverse=True):
+        text = text[:at] + block + text[at:]
+    return text
 
 
 def _rdflib(query: StoredQuery, graph: Graph, bindings: Mapping[str, Identifier]) -> QueryResult:
