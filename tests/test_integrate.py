@@ -212,27 +212,55 @@ def test_stream_load_fails_loudly_when_the_converter_fails() -> None:
         _stream_load(ox.Store(), lambda sink: _write(sink, line + "<broken .\n" + line * 10**5))
 
 
-def test_stored_differential_query_ranks_as_the_python_differential(store_dir: Path) -> None:
+@pytest.mark.parametrize("disease", ["MONDO:0010580", "OMIM:614700"])
+def test_stored_differential_query_ranks_as_the_python_differential(
+    disease: str, store_dir: Path
+) -> None:
+    # the curated IPEX node (its records OMIM:304790 and Orphanet:37042 are exact matches, not
+    # candidates) and an imported disease; the curated node is never a candidate (the store
+    # keeps no statistic on it), its records are
     store = open_store(store_dir)
     corpus = store_corpus(store_dir)
-    ipex = "MONDO:0010580"
-    expected = differential(
-        corpus, corpus.phenotypes[ipex], exclude={ipex, "OMIM:304790", "Orphanet:37042"}
-    )
-    result = run_query("ipex-phenotypic-differential", store, engine="oxigraph")
-    assert result.variables[:3] == ("candidate", "candidate_label", "score")
+    same = {disease, "OMIM:304790", "Orphanet:37042"} if disease.startswith("MONDO") else {disease}
+    expected = differential(corpus, corpus.phenotypes[disease], exclude=same | {"MONDO:0010580"})
+    result = run_query("phenotypic-differential", store, engine="oxigraph", disease=disease)
+    assert result.variables[:4] == ("disease", "candidate", "candidate_label", "score")
+    assert {row["disease"] for row in result.dicts()} == {disease}
     ranked = {row["candidate"]: row for row in result.dicts()}  # a disease may have two labels
     assert list(ranked) == [m.disease for m in expected]
     assert [r["score"] for r in ranked.values()] == pytest.approx([m.score for m in expected])
     closed, ic = corpus.closed()
     for candidate, row in ranked.items():
-        both = closed[ipex] & closed[candidate]  # type: ignore[index]
+        both = closed[disease] & closed[candidate]  # type: ignore[index]
         assert row["shared_phenotypes"] == len(both)
         assert row["shared_ic"] == pytest.approx(sum(ic[t] for t in both))
 
 
-def test_stored_differential_query_is_empty_on_the_package_graph(graph: Graph) -> None:
+def test_stored_shared_phenotypes_are_the_python_differentials(store_dir: Path) -> None:
+    store = open_store(store_dir)
+    corpus = store_corpus(store_dir)
+    ipex = "MONDO:0010580"
+    matches = differential(corpus, corpus.phenotypes[ipex], top=5)
+    assert matches
+    for match in matches:
+        result = run_query(
+            "differential-shared-phenotypes",
+            store,
+            engine="oxigraph",
+            disease=ipex,
+            candidate=match.disease,
+        )
+        listed = list(dict.fromkeys(row["phenotype"] for row in result.dicts()))
+        assert listed == list(match.shared), match.disease
+        assert {row["candidate"] for row in result.dicts()} == {match.disease}
+
+
+@pytest.mark.parametrize("name", ["phenotypic-differential", "differential-shared-phenotypes"])
+def test_stored_differential_queries_are_empty_on_the_package_graph(
+    name: str, graph: Graph
+) -> None:
     # the package graph holds no information content: both engines answer nothing
-    assert stored_query("ipex-phenotypic-differential").kind == "store"
+    query = stored_query(name)
+    assert query.kind == "store"
     for engine in ("rdflib", "oxigraph"):
-        assert run_query("ipex-phenotypic-differential", graph, engine=engine).rows == []
+        assert run_query(name, graph, engine=engine, **dict(query.example)).rows == []

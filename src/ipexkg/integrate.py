@@ -13,7 +13,7 @@ of 600 MB is written and read back:
 After the load, the differential's corpus is read from the store once and saved beside it
 (:func:`ipexkg.differential.save_corpus`), and its information content is added as
 ``ipex:information_content`` and ``ipex:phenotype_information_content`` triples for the stored
-query ``ipex-phenotypic-differential``.
+queries ``phenotypic-differential`` and ``differential-shared-phenotypes``.
 
 Curated and imported facts stay apart: the curated graph is also in its own named graph
 (:data:`CURATED_GRAPH`, which ``validate --store`` checks), and a curated association is a
@@ -215,8 +215,9 @@ def information_content_quads(
     ``ipex:phenotype_information_content`` (the sum over the closed set) of every disease, in
     the default graph (rdflib cannot query a named graph of a plain graph).
 
-    :param curated: IRIs of the curated graph's diseases, which get no sum: an answer about
-        IPEX must be the same in the store as alone (the query sums IPEX's own terms)
+    :param curated: IRIs of the curated graph's diseases (those it gives phenotypes), which get
+        no sum: an answer about IPEX must be the same in the store as alone (the query sums
+        IPEX's own terms)
     """
     from ipexkg.identifiers import expand
 
@@ -241,6 +242,7 @@ def _fill(
         from ipexkg.build import build_graph
         from ipexkg.differential import CORPUS_FILE, corpus_from_store, save_corpus
         from ipexkg.engines import copy_to_oxigraph
+        from ipexkg.namespaces import BIOLINK
 
         start = time.perf_counter()
 
@@ -265,9 +267,12 @@ def _fill(
         # parent, renamed into place with the database), so a ranking need not read it again
         corpus = corpus_from_store(store)
         save_corpus(corpus, scratch.parent / CORPUS_FILE)
+        # the curated graph's own phenotype records (IPEX's MONDO node), not the OMIM and
+        # Orphanet records it names, which are imported diseases like any other
+        has_phenotype = ox.NamedNode(str(BIOLINK.has_phenotype))
         subjects = frozenset(
             q.subject.value
-            for q in curated.quads_for_pattern(None, None, None)
+            for q in curated.quads_for_pattern(None, has_phenotype, None)
             if isinstance(q.subject, ox.NamedNode)
         )
         store.bulk_extend(information_content_quads(corpus, subjects))
