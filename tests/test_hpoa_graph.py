@@ -16,6 +16,7 @@ from ipexkg.hpoa_graph import (
     convert_hpoa,
     hpoa_association_iri,
     hpoa_ntriples,
+    hpoa_ntriples_blocks,
     hpoa_row_problem,
 )
 from ipexkg.identifiers import expand
@@ -161,3 +162,18 @@ def test_ntriples_lines_are_the_same_triples() -> None:
     rows = [*IPEX_ROWS, ROW, replace(ROW, qualifier="NOT", disease_name='A "quoted" name')]
     lines = "\n".join(hpoa_ntriples(rows))
     assert isomorphic(Graph().parse(data=lines, format="nt"), convert_hpoa(rows))
+
+
+def test_ntriples_blocks_are_the_lines_and_carry_the_aggregator() -> None:
+    rows = [*IPEX_ROWS, ROW, replace(ROW, qualifier="NOT")]
+    blocks = list(hpoa_ntriples_blocks(rows))
+    assert len(blocks) == len(rows)
+    assert all(block.endswith(" .\n") for block in blocks)
+    assert "".join(blocks) == "".join(f"{line}\n" for line in hpoa_ntriples(rows))
+    infores = "https://w3id.org/ipexkg/example-aggregator"
+    graph = Graph().parse(data="".join(hpoa_ntriples_blocks(rows, aggregator=infores)), format="nt")
+    plain = convert_hpoa(rows)
+    aggregated = set(graph.subject_objects(BIOLINK.aggregator_knowledge_source))
+    associations = set(plain.subjects(RDF.subject))
+    assert aggregated == {(a, URIRef(infores)) for a in associations}
+    assert len(graph) == len(plain) + len(associations)

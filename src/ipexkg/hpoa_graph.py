@@ -10,7 +10,8 @@ hash of the row under ``https://w3id.org/ipexkg/hpoa/association/``, apart from 
 
 The same statements come as rdflib triples (:func:`hpoa_triples`, :func:`convert_hpoa`) or as
 N-Triples lines (:func:`hpoa_ntriples`), which is several times faster for the whole file
-(271,702 annotation rows, about 3.6 million triples) and loads straight into a triple store.
+(271,702 annotation rows, about 3.6 million triples) and loads straight into a triple store;
+:func:`hpoa_ntriples_blocks` gives the same lines one block per row, for a bulk writer.
 Rows this model has no place for are skipped; :func:`hpoa_row_problem` says why.
 """
 
@@ -38,6 +39,7 @@ __all__ = [
     "convert_hpoa",
     "hpoa_association_iri",
     "hpoa_ntriples",
+    "hpoa_ntriples_blocks",
     "hpoa_row_problem",
     "hpoa_triples",
 ]
@@ -211,7 +213,7 @@ def _frequency(out: list[_Statement], node: str, text: str) -> None:
         out.append((node, _FREQUENCY_QUALIFIER, _expand(term)))
 
 
-def _association(row: HpoAnnotation, disease: str) -> list[_Statement]:
+def _association(row: HpoAnnotation, disease: str, aggregator: str | None) -> list[_Statement]:
     cls, predicate, _ = _ASPECTS[row.aspect]
     term = _expand(row.hpo_id)
     node = _association_iri(row)
@@ -253,11 +255,18 @@ def _association(row: HpoAnnotation, disease: str) -> list[_Statement]:
         out.append((node, _B + "sex_qualifier", _expand(_SEX[row.sex.upper()])))
     for modifier in filter(None, row.modifier.split(";")):
         out.append((node, _B + "qualifiers", _expand(modifier)))
+    if aggregator is not None:
+        out.append((node, _B + "aggregator_knowledge_source", aggregator))
     return out
 
 
-def _statements(rows: Iterable[HpoAnnotation]) -> Iterator[list[_Statement]]:
-    """Yield the statements of each convertible row (with those of its nodes, once each)."""
+def _statements(
+    rows: Iterable[HpoAnnotation], aggregator: str | None = None
+) -> Iterator[list[_Statement]]:
+    """Yield the statements of each convertible row (with those of its nodes, once each).
+
+    :param aggregator: the IRI of an aggregator knowledge source every association gets
+    """
     terms = hpo_terms()
     frequency_iris = _frequency_iris()
     typed: set[tuple[str, str]] = set()
@@ -280,7 +289,7 @@ def _statements(rows: Iterable[HpoAnnotation]) -> Iterator[list[_Statement]]:
             out.append((disease, _TYPE, _B + "Disease"))
             out.append((disease, _LABEL, _Lit(row.disease_name, lang="en")))
         term_node(out, row.hpo_id, _ASPECTS[row.aspect][2])
-        association = _association(row, disease)
+        association = _association(row, disease, aggregator)
         out += association
         for _, predicate, obj in association:
             if predicate == _FREQUENCY_QUALIFIER:
@@ -319,11 +328,23 @@ def _nt(obj: str | _Lit) -> str:
     return f"{text}^^<{obj.datatype}>" if obj.datatype else text
 
 
-def hpoa_ntriples(rows: Iterable[HpoAnnotation]) -> Iterator[str]:
+def hpoa_ntriples_blocks(
+    rows: Iterable[HpoAnnotation], *, aggregator: str | None = None
+) -> Iterator[str]:
+    """Yield the statements of :func:`hpoa_triples` as N-Triples, one block of lines (each
+    ending in a newline) per convertible row: a writer makes one call per row, not per triple.
+
+    :param aggregator: the IRI of an aggregator knowledge source every association gets
+        (``biolink:aggregator_knowledge_source``), as ``ipexkg integrate hpo`` records HPO
+    """
+    for statements in _statements(rows, aggregator):
+        yield "".join([f"<{s}> <{p}> {_nt(o)} .\n" for s, p, o in statements])
+
+
+def hpoa_ntriples(rows: Iterable[HpoAnnotation], *, aggregator: str | None = None) -> Iterator[str]:
     """Yield the same statements as :func:`hpoa_triples` as N-Triples lines (no newline)."""
-    for statements in _statements(rows):
-        for s, p, o in statements:
-            yield f"<{s}> <{p}> {_nt(o)} ."
+    for block in hpoa_ntriples_blocks(rows, aggregator=aggregator):
+        yield from block.split("\n")[:-1]  # N-Triples escapes every newline of a literal
 
 
 def convert_hpoa(rows: Iterable[HpoAnnotation]) -> Graph:

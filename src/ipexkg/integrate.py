@@ -31,9 +31,8 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -64,7 +63,6 @@ IMPORTED_ASSOCIATION = "https://w3id.org/ipexkg/hpoa/association/"
 #: the aggregator knowledge source every imported association names
 AGGREGATOR = "https://w3id.org/biolink/vocab/aggregator_knowledge_source"
 _HPO_ANNOTATIONS = "https://w3id.org/biolink/infores/hpo-annotations"
-_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 @dataclass(frozen=True)
@@ -123,13 +121,12 @@ def validate_curated(store: ox.Store) -> ValidationResult:
     return validate_graph(curated_facts(store), qc_on=(store, CURATED_GRAPH))
 
 
-def _annotation_lines(progress: bool | None, diseases: frozenset[str] | None) -> Iterator[str]:
+def _annotation_blocks(progress: bool | None, diseases: frozenset[str] | None) -> Iterator[str]:
     from tqdm import tqdm
 
     from ipexkg.hpo import iter_hpo_annotations
-    from ipexkg.hpoa_graph import hpoa_ntriples
+    from ipexkg.hpoa_graph import hpoa_ntriples_blocks
 
-    aggregator = f"<{AGGREGATOR}> <{_infores_iri()}> ."
     every = iter_hpo_annotations()
     rows = tqdm(
         every if diseases is None else (r for r in every if r.database_id in diseases),
@@ -138,22 +135,7 @@ def _annotation_lines(progress: bool | None, diseases: frozenset[str] | None) ->
         disable=None if progress is None else not progress,
         mininterval=0.5,
     )
-    head = f"<{IMPORTED_ASSOCIATION}"
-    typed = f"> {_RDF_TYPE} "
-    for line in hpoa_ntriples(rows):
-        yield line
-        if line.startswith(head) and typed in line:
-            yield line[: line.index(">") + 1] + " " + aggregator
-
-
-def _write_lines(handle: TextIO, lines: Iterator[str], batch: int = 4096) -> int:
-    """Write ``lines`` with a newline after each, ``batch`` lines per write; return the count."""
-    count = 0
-    while chunk := list(islice(lines, batch)):
-        handle.write("\n".join(chunk))
-        handle.write("\n")
-        count += len(chunk)
-    return count
+    return hpoa_ntriples_blocks(rows, aggregator=_infores_iri())
 
 
 def _produce(
@@ -164,8 +146,8 @@ def _produce(
 
     with os.fdopen(sink, "w", encoding="utf-8", buffering=1 << 20) as handle:
         handle.write(curated.decode("utf-8"))
-        _write_lines(handle, _annotation_lines(progress, diseases))
-        _write_lines(handle, hierarchy_ntriples())
+        handle.writelines(_annotation_blocks(progress, diseases))
+        handle.writelines(f"{line}\n" for line in hierarchy_ntriples())
 
 
 def _producer(produce: Callable[[int], None], source: int, sink: int) -> None:
