@@ -211,6 +211,14 @@ def token_end(text: str, i: int) -> int:
     return i
 
 
+def _word_at(text: str, i: int) -> int:
+    """Return the index after the keyword, prefixed name or variable name starting at ``i``."""
+    j = i + 1
+    while j < len(text) and (text[j].isalnum() or text[j] in "_-:"):
+        j += 1
+    return j
+
+
 def _where_group(text: str) -> int:
     """Return the index just after the ``{`` that opens the query's outer WHERE group."""
     i, brace, paren = 0, 0, 0
@@ -252,14 +260,6 @@ def _where_group(text: str) -> int:
             brace -= 1
         i += 1
     raise QueryError("cannot find the WHERE group of the query")
-
-
-def _word_at(text: str, i: int) -> int:
-    """Return the index after the keyword, prefixed name or variable name starting at ``i``."""
-    j = i + 1
-    while j < len(text) and (text[j].isalnum() or text[j] in "_-:"):
-        j += 1
-    return j
 
 
 def subselect_groups(text: str) -> list[tuple[int, frozenset[str] | None]]:

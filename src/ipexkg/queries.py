@@ -16,7 +16,11 @@ Writing a parameter: use a variable that every answer binds in the query's outer
 inside an OPTIONAL, a MINUS or a subquery), or one that only a FILTER of the outer group reads
 (``FILTER(!BOUND(?min) || ?x >= ?min)``). Then binding it through rdflib's ``initBindings`` and
 through the ``VALUES`` block given to Oxigraph mean the same thing: the rows of the "all" answer
-that match (the tests check this with each query's ``#+ example``).
+that match (the tests check this with each query's ``#+ example``). A sub-SELECT that projects
+the parameter is evaluated for its value only (rdflib's bindings reach into it, and Oxigraph gets
+a ``VALUES`` block there too: :func:`ipexkg.engines.with_values`), which is what a per-disease
+ranking needs; do not give a parameter's name to a sub-SELECT's own variable that it does not
+project.
 """
 
 from __future__ import annotations
