@@ -3,11 +3,12 @@
 Every step runs in its own Python process, so each reports its own peak memory (``ru_maxrss``);
 the driver prints medians and the ratios asked for, all from one run:
 
-- load (median of ``--load-repeat`` runs, each in a new process and a new folder):
-  ``ipexkg integrate hpo`` (convert + bulk load) vs ``pyoxigraph`` bulk load of the same
-  N-Triples vs rdflib parse; rdflib only on a prefix of ``--prefix`` triples (its memory store
-  needs about 1.5 kB a triple: the whole 3.9 million would exceed this machine's share), with
-  Oxigraph loading the same prefix for the ratio;
+- load (``--load-repeat`` rounds, each running the loads in new processes and folders, one
+  after the other; ratios taken within a round): ``ipexkg integrate hpo`` (convert + bulk load)
+  vs ``pyoxigraph`` bulk load of the same N-Triples (as dumped from the store and as the
+  converter writes them) vs rdflib parse; rdflib only on a prefix of ``--prefix`` triples (its
+  memory store needs about 1.5 kB a triple: the whole 3.9 million would exceed this machine's
+  share), with Oxigraph loading the same prefix for the ratio;
 - queries: the competency catalogue on the merged store through ``ipexkg.run_query`` vs
   ``pyoxigraph`` running the same text; rdflib vs Oxigraph on the prefix merged with the
   curated graph;
@@ -80,6 +81,28 @@ def step_integrate_small(args: argparse.Namespace) -> dict[str, Any]:
 
     ipex = frozenset({"OMIM:304790", "ORPHA:37042"})
     seconds, _ = _timed(lambda: integrate_hpo(Path(args.target), progress=False, diseases=ipex))
+    return {"seconds": seconds}
+
+
+def step_convert(args: argparse.Namespace) -> dict[str, Any]:
+    """What ``integrate`` streams into the loader, written to a file instead (same bytes)."""
+    import os
+
+    import pyoxigraph as ox
+
+    from ipexkg.build import build_graph
+    from ipexkg.engines import copy_to_oxigraph
+    from ipexkg.integrate import _produce
+
+    curated = copy_to_oxigraph(build_graph()).dump(
+        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
+    )
+    assert curated is not None  # dump without a file returns the bytes
+
+    def convert() -> None:
+        _produce(os.open(args.target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), curated, False, None)
+
+    seconds, _ = _timed(convert)
     return {"seconds": seconds}
 
 
@@ -320,20 +343,40 @@ def _run(step: str, **options: Any) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _median_run(
-    step: str, repeat: int, fresh: Path | None = None, **options: Any
+def _rounds(
+    rounds: int, plan: list[tuple[str, str, Path | None, dict[str, Any]]]
 ) -> dict[str, Any]:
-    """Run ``step`` ``repeat`` times, each in a new process (``fresh`` emptied before each), and
-    return the run of median seconds with every run's seconds under ``runs``."""
-    runs = []
-    for _ in range(repeat):
-        if fresh is not None and fresh.exists():
-            shutil.rmtree(fresh)
-        runs.append(_run(step, **options))
-    done = sorted((r for r in runs if "error" not in r), key=lambda r: r["seconds"])
-    if not done:
-        return runs[0]
-    return {**done[len(done) // 2], "runs": [round(r["seconds"], 2) for r in done]}
+    """Run every step of ``plan`` (name, step, folder to empty first, options) once per round, one
+    after the other: this machine's speed drifts by a fifth within minutes, so ratios are taken
+    within a round. Return each step's runs under its name."""
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _, _ in plan}
+    for _ in range(rounds):
+        for name, step, fresh, options in plan:
+            if fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+            runs[name].append(_run(step, **options))
+    return runs
+
+
+def _summary(
+    runs: dict[str, list[dict[str, Any]]], ratios: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
+    """Medians of each step's seconds and peak memory, and medians of per-round ratios."""
+
+    def seconds(name: str) -> list[float]:
+        return [r["seconds"] for r in runs[name]]
+
+    out: dict[str, Any] = {}
+    for name, done in runs.items():
+        out[name] = {
+            "seconds": statistics.median(seconds(name)),
+            "runs": [round(x, 1) for x in seconds(name)],
+            "peak_mb": max(r["peak_mb"] for r in done),
+        }
+    for label, (top, bottom) in ratios.items():
+        pairs = zip(seconds(top), seconds(bottom), strict=True)
+        out[label] = statistics.median(a / b for a, b in pairs)
+    return out
 
 
 class _Report(dict[str, Any]):
@@ -360,7 +403,7 @@ def main() -> int:
     parser.add_argument("--target", default="")
     parser.add_argument("--nt", default="")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--load-repeat", type=int, default=3, help="runs of each load (median)")
+    parser.add_argument("--load-repeat", type=int, default=3, help="rounds of loads and parses")
     parser.add_argument("--prefix", type=int, default=10**6)
     parser.add_argument("--shacl-prefix", type=int, default=10**5)
     parser.add_argument("--skip-build", action="store_true")
@@ -377,17 +420,46 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     report = _Report()
     load = args.load_repeat
-    if not args.skip_build:
-        store = Path(args.store)
-        report["integrate"] = _median_run("integrate", load, fresh=store, target=store)
+    store = Path(args.store)
+    if not args.skip_build and not store.exists():
+        _run("integrate", target=store)
     nt = work / "merged.nt"
     if not nt.exists():
         report["dump"] = _run("dump", store=args.store, target=nt)
+    # the same triples in the order integrate streams them (a dump comes in the store's order)
+    converted = work / "converted.nt"
+    if not converted.exists():
+        report["convert"] = _run("convert", target=converted)
     bulk = work / "bulk-store"
-    report["oxload_disk"] = _median_run("oxload", load, fresh=bulk, nt=nt, target=bulk)
+    if not args.skip_build:
+        runs = _rounds(
+            load,
+            [
+                ("integrate", "integrate", store, {"target": store}),
+                ("oxload_dump_order", "oxload", bulk, {"nt": nt, "target": bulk}),
+                ("oxload_converted_order", "oxload", bulk, {"nt": converted, "target": bulk}),
+            ],
+        )
+        # the load alone is integrate's "convert and bulk-load" step
+        runs["integrate_load"] = [
+            {"seconds": r["steps"]["convert and bulk-load"], "peak_mb": r["peak_mb"]}
+            for r in runs["integrate"]
+        ]
+        ratios = {
+            "ratio_load_vs_dump_order": ("integrate_load", "oxload_dump_order"),
+            "ratio_load_vs_converted_order": ("integrate_load", "oxload_converted_order"),
+            "ratio_all_vs_converted_order": ("integrate", "oxload_converted_order"),
+        }
+        report["load"] = {**_summary(runs, ratios), "steps": runs["integrate"][-1]["steps"]}
     prefix = _prefix_file(nt, args.prefix, work / f"prefix-{args.prefix}.nt")
-    report["oxload_prefix"] = _median_run("oxload", load, nt=prefix)
-    report["rdflib_prefix"] = _median_run("rdflibload", load, nt=prefix)
+    runs = _rounds(
+        load,
+        [
+            ("oxigraph", "oxload", None, {"nt": prefix}),
+            ("rdflib", "rdflibload", None, {"nt": prefix}),
+        ],
+    )
+    report["parse_prefix"] = _summary(runs, {"ratio_rdflib_vs_oxigraph": ("rdflib", "oxigraph")})
     report["queries"] = _run("queries", store=args.store, repeat=args.repeat)
     report["queries_prefix"] = _run("queries_rdflib", nt=prefix, repeat=args.repeat)
     ipexkg = str(Path(PY).with_name("ipexkg"))

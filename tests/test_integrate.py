@@ -12,9 +12,11 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal
+from servers import free_port, ipexkg_command, start_server, stop_server
 
 from ipexkg.cli import main
 from ipexkg.differential import (
@@ -36,6 +38,7 @@ from ipexkg.integrate import (
     validate_curated,
 )
 from ipexkg.queries import catalogue, run_query, stored_query
+from ipexkg.results import format_result
 from ipexkg.store import open_store
 from ipexkg.validate import validate_graph
 
@@ -264,3 +267,28 @@ def test_stored_differential_queries_are_empty_on_the_package_graph(
     assert query.kind == "store"
     for engine in ("rdflib", "oxigraph"):
         assert run_query(name, graph, engine=engine, **dict(query.example)).rows == []
+
+
+def test_stored_differential_queries_over_http_on_the_store(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    # `ipexkg serve --store` on the integrated store answers the two store queries, with their
+    # parameters, as run_query does on the same store
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = ipexkg_command("serve", "--port", str(port), "--store", str(store_dir))
+    process = start_server(command, f"{url}/sparql", tmp_path / "serve.log")
+    try:
+        store = open_store(store_dir)
+        for name in ("phenotypic-differential", "differential-shared-phenotypes"):
+            params = dict(stored_query(name).example)
+            expected = run_query(name, store, engine="oxigraph", **params)
+            assert expected.rows, name  # the example pair shares phenotypes in the sample
+            answer = httpx.get(f"{url}/queries/{name}", params={**params, "format": "csv"})
+            assert answer.status_code == 200, answer.text
+            assert answer.text == format_result(expected, "csv")
+        missing = httpx.get(f"{url}/queries/phenotypic-differential")
+        assert missing.status_code == 400
+        assert "requires the parameter 'disease'" in missing.text
+    finally:
+        stop_server(process)
