@@ -219,12 +219,10 @@ def _word_at(text: str, i: int) -> int:
     return j
 
 
-def _where_group(text: str) -> int:
-    """Return the index just after the ``{`` that opens the query's outer WHERE group."""
-    i, brace, paren = 0, 0, 0
-    form = None
-    after_where = False
-    skipped_template = False
+def _tokens(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(index, lexeme)`` for the query's words (upper-cased), variables (``?name``) and
+    other characters one by one, skipping comments, strings and IRIs."""
+    i = 0
     while i < len(text):
         end = token_end(text, i)
         if end != i:
@@ -233,19 +231,31 @@ def _where_group(text: str) -> int:
         char = text[i]
         if char.isalpha() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
             j = _word_at(text, i)
-            word = text[i:j].upper()
-            if brace == 0 and paren == 0:
-                if form is None and word in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
-                    form = word
-                elif word == "WHERE":
-                    after_where = True
-            i = j
-            continue
-        if char == "(":
+            yield i, text[i:j].upper()
+        elif char in "?$":
+            j = _word_at(text, i)
+            yield i, "?" + text[i + 1 : j]
+        else:
+            j = i + 1
+            yield i, char
+        i = j
+
+
+def _where_group(text: str) -> int:
+    """Return the index just after the ``{`` that opens the query's outer WHERE group."""
+    brace = paren = 0
+    form = None
+    after_where = skipped_template = False
+    for i, lexeme in _tokens(text):
+        if brace == 0 and paren == 0 and form is None and lexeme in _FORMS:
+            form = lexeme
+        elif brace == 0 and paren == 0 and lexeme == "WHERE":
+            after_where = True
+        elif lexeme == "(":
             paren += 1
-        elif char == ")":
+        elif lexeme == ")":
             paren -= 1
-        elif char == "{":
+        elif lexeme == "{":
             if brace == 0 and paren == 0 and form is not None:
                 if form == "CONSTRUCT" and after_where and not skipped_template:
                     raise QueryError(
@@ -256,10 +266,12 @@ def _where_group(text: str) -> int:
                     return i + 1
                 skipped_template = True
             brace += 1
-        elif char == "}":
+        elif lexeme == "}":
             brace -= 1
-        i += 1
     raise QueryError("cannot find the WHERE group of the query")
+
+
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 
 def subselect_groups(text: str) -> list[tuple[int, frozenset[str] | None]]:
@@ -270,47 +282,29 @@ def subselect_groups(text: str) -> list[tuple[int, frozenset[str] | None]]:
     names; variables read inside an expression are not projected.
     """
     groups: list[tuple[int, frozenset[str] | None]] = []
-    brace = 0
+    brace = paren = 0
     projection: set[str] | None = None  # collecting a sub-SELECT's projection
     star = named = False
-    paren = 0
-    i = 0
-    while i < len(text):
-        end = token_end(text, i)
-        if end != i:
-            i = end
-            continue
-        char = text[i]
-        if char.isalpha() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
-            j = _word_at(text, i)
-            word = text[i:j].upper()
-            if word == "SELECT" and brace > 0:
-                projection, star, named, paren = set(), False, False, 0
-            elif word == "AS" and projection is not None:
-                named = True
-            i = j
-            continue
-        if char in "?$" and projection is not None:
-            j = _word_at(text, i)
+    for i, lexeme in _tokens(text):
+        if lexeme == "SELECT" and brace > 0:
+            projection, star, named, paren = set(), False, False, 0
+        elif projection is not None and lexeme == "AS":
+            named = True
+        elif projection is not None and lexeme.startswith("?") and len(lexeme) > 1:
             if paren == 0 or named:
-                projection.add(text[i + 1 : j])
+                projection.add(lexeme[1:])
                 named = False
-            i = j
-            continue
-        if char == "*" and projection is not None and paren == 0:
+        elif projection is not None and lexeme == "*" and paren == 0:
             star = True
-        elif char == "(" and projection is not None:
-            paren += 1
-        elif char == ")" and projection is not None:
-            paren -= 1
-        elif char == "{":
+        elif projection is not None and lexeme in ("(", ")"):
+            paren += 1 if lexeme == "(" else -1
+        elif lexeme == "{":
             if projection is not None and paren == 0:
                 groups.append((i + 1, None if star else frozenset(projection)))
                 projection = None
             brace += 1
-        elif char == "}":
+        elif lexeme == "}":
             brace -= 1
-        i += 1
     return groups
 
 
