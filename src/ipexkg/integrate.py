@@ -184,7 +184,6 @@ def _stream_load(store: ox.Store, produce: Callable[[int], None]) -> None:
         )
 
 
-_IPEX_VOCAB = "https://w3id.org/ipexkg/vocab/"
 _DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
 
 
@@ -202,16 +201,17 @@ def information_content_quads(
         IPEX's own terms)
     """
     from ipexkg.identifiers import expand
+    from ipexkg.namespaces import IPEX
 
     index = corpus.index()
-    for name, ids, values in (
-        ("information_content", index.terms, index.ic),
-        ("phenotype_information_content", index.diseases, index.totals),
+    for term, ids, values in (
+        (IPEX.information_content, index.terms, index.ic),
+        (IPEX.phenotype_information_content, index.diseases, index.totals),
     ):
-        predicate = ox.NamedNode(_IPEX_VOCAB + name)
+        predicate = ox.NamedNode(str(term))
         for curie, value in zip(ids, values.tolist(), strict=True):
             iri = str(expand(curie))
-            if name == "phenotype_information_content" and iri in curated:
+            if term == IPEX.phenotype_information_content and iri in curated:
                 continue
             literal = ox.Literal(repr(value + 0.0), datatype=_DOUBLE)  # no "-0.0"
             yield ox.Quad(ox.NamedNode(iri), predicate, literal)
