@@ -241,6 +241,9 @@ def _tokens(text: str) -> Iterator[tuple[int, str]]:
         i = j
 
 
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+
 def _where_group(text: str) -> int:
     """Return the index just after the ``{`` that opens the query's outer WHERE group."""
     brace = paren = 0
@@ -269,9 +272,6 @@ def _where_group(text: str) -> int:
         elif lexeme == "}":
             brace -= 1
     raise QueryError("cannot find the WHERE group of the query")
-
-
-_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 
 def subselect_groups(text: str) -> list[tuple[int, frozenset[str] | None]]:

@@ -341,9 +341,9 @@ def hpoa_ntriples_blocks(
         yield "".join([f"<{s}> <{p}> {_nt(o)} .\n" for s, p, o in statements])
 
 
-def hpoa_ntriples(rows: Iterable[HpoAnnotation], *, aggregator: str | None = None) -> Iterator[str]:
+def hpoa_ntriples(rows: Iterable[HpoAnnotation]) -> Iterator[str]:
     """Yield the same statements as :func:`hpoa_triples` as N-Triples lines (no newline)."""
-    for block in hpoa_ntriples_blocks(rows, aggregator=aggregator):
+    for block in hpoa_ntriples_blocks(rows):
         yield from block.split("\n")[:-1]  # N-Triples escapes every newline of a literal
 
 
