@@ -88,16 +88,9 @@ def step_convert(args: argparse.Namespace) -> dict[str, Any]:
     """What ``integrate`` streams into the loader, written to a file instead (same bytes)."""
     import os
 
-    import pyoxigraph as ox
+    from ipexkg.integrate import _curated, _produce
 
-    from ipexkg.build import build_graph
-    from ipexkg.engines import copy_to_oxigraph
-    from ipexkg.integrate import _produce
-
-    curated = copy_to_oxigraph(build_graph()).dump(
-        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
-    )
-    assert curated is not None  # dump without a file returns the bytes
+    _, curated = _curated()
 
     def convert() -> None:
         _produce(os.open(args.target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), curated, False, None)

@@ -217,13 +217,22 @@ def information_content_quads(
             yield ox.Quad(ox.NamedNode(iri), predicate, literal)
 
 
+def _curated() -> tuple[ox.Store, bytes]:
+    """Return the curated graph built from the tables, as a store and as N-Triples bytes."""
+    from ipexkg.build import build_graph
+    from ipexkg.engines import copy_to_oxigraph
+
+    curated = copy_to_oxigraph(build_graph())
+    lines = curated.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    assert lines is not None  # noqa: S101 - dump without a file returns the bytes
+    return curated, lines
+
+
 def _fill(
     progress: bool | None, diseases: frozenset[str] | None, seconds: dict[str, float]
 ) -> Callable[[ox.Store, Path], None]:
     def fill(store: ox.Store, scratch: Path) -> None:
-        from ipexkg.build import build_graph
         from ipexkg.differential import CORPUS_FILE, corpus_from_store, save_corpus
-        from ipexkg.engines import copy_to_oxigraph
         from ipexkg.namespaces import BIOLINK
 
         start = time.perf_counter()
@@ -234,9 +243,7 @@ def _fill(
             seconds[name] = now - start
             start = now
 
-        curated = copy_to_oxigraph(build_graph())
-        lines = curated.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        assert lines is not None  # noqa: S101 - dump without a file returns the bytes
+        curated, lines = _curated()
         step("build the curated graph")
         _stream_load(store, lambda sink: _produce(sink, lines, progress, diseases))
         graph = ox.NamedNode(CURATED_GRAPH)
