@@ -337,8 +337,16 @@ def hpoa_ntriples_blocks(
     :param aggregator: the IRI of an aggregator knowledge source every association gets
         (``biolink:aggregator_knowledge_source``), as ``ipexkg integrate hpo`` records HPO
     """
+    written: dict[str | _Lit, str] = {}  # predicates and objects recur: each written once
+
+    def term(obj: str | _Lit) -> str:
+        text = written.get(obj)
+        if text is None:
+            text = written[obj] = _nt(obj)
+        return text
+
     for statements in _statements(rows, aggregator):
-        yield "".join([f"<{s}> <{p}> {_nt(o)} .\n" for s, p, o in statements])
+        yield "".join([f"<{s}> {term(p)} {term(o)} .\n" for s, p, o in statements])
 
 
 def hpoa_ntriples(rows: Iterable[HpoAnnotation]) -> Iterator[str]:
