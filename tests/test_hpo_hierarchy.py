@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -45,6 +46,9 @@ def test_whole_hierarchy_lines() -> None:
     labels = [line for line in lines if str(RDFS.label) in line]
     assert len(labels) == current
     assert f"<{HP_IRI}0000818> <{RDFS.subClassOf}> <{HP_IRI}0000118> ." in lines
+    # integrate loads these lines leniently (no IRI checks): they must pass the strict parser
+    text = "".join(f"{line}\n" for line in lines).encode("utf-8")
+    assert sum(1 for _ in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)) == len(lines)
 
 
 def test_a_new_phenotype_is_found_without_editing_the_query(graph: Graph) -> None:

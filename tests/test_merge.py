@@ -92,6 +92,7 @@ def merge(graph: Graph) -> Merge:
     rows = (r for r in iter_hpo_annotations() if r.database_id not in EXCLUDED)
     corpus = ("\n".join(hpoa_ntriples(rows)) + "\n").encode("utf-8")
     store = ox.Store()
+    # strict (IRIs checked): `integrate hpo` loads the converter's output leniently
     store.bulk_load(corpus, ox.RdfFormat.N_TRIPLES)
     # a scan of the file: a SPARQL FILTER over the 3.6 million triples takes seconds
     foreign_minted = tuple(sorted({m.decode() for m in _FOREIGN_MINTED.findall(corpus)})[:5])
