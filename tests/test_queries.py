@@ -200,6 +200,10 @@ def _q(name: str) -> StoredQuery:
     return catalogue()[name]
 
 
+#: the stored query with an ``iris`` parameter (a patient's list of HPO terms)
+PATIENT = "patient-phenotypic-differential"
+
+
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
@@ -220,6 +224,13 @@ def _q(name: str) -> StoredQuery:
         ("treatments", {"curative": 1}, "expects true or false"),
         ("publications-for-fact", {"subject": "MONDO:0010580"}, "requires the parameter 'object'"),
         ("synonyms", {"scope": URIRef("http://x")}, "expects a string"),
+        (PATIENT, {"phenotypes": "HP:0002028,HP:12"}, "'HP:12' is not a valid HP identifier"),
+        (PATIENT, {"phenotypes": "HP:0002028 FOO:1"}, "unknown prefix 'FOO'"),
+        (PATIENT, {"phenotypes": " , "}, "expects IRIs or CURIEs separated by commas or spaces"),
+        (PATIENT, {"phenotypes": ["HP:0002028", 7]}, "expects IRIs or CURIEs"),
+        (PATIENT, {"phenotypes": 7}, "expects IRIs or CURIEs"),
+        (PATIENT, {"phenotypes": "HP:0002028 <x> } #"}, "not an absolute IRI"),
+        (PATIENT, {}, "requires the parameter 'phenotypes'"),
     ],
 )
 def test_bad_parameters_are_clear_errors(name: str, params: dict, message: str) -> None:
@@ -239,6 +250,28 @@ def test_bad_parameters_are_clear_errors(name: str, params: dict, message: str) 
 )
 def test_iri_parameters_accept_curies_and_iris(value: object, term: URIRef) -> None:
     assert bind_parameters(_q("manifestations"), {"phenotype": value}) == {"phenotype": term}
+
+
+_HP = "http://purl.obolibrary.org/obo/HP_"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "HP:0002028,HP:0100651",
+        "  HP:0002028 ,, HP:0100651  HP:0002028 ",
+        f"<{_HP}0002028>\nhttp://purl.obolibrary.org/obo/HP_0100651",
+        ["HP:0002028", URIRef(f"{_HP}0100651")],
+        ("HP:0002028", "HP:0100651"),
+        Literal("HP:0002028, HP:0100651"),
+    ],
+)
+def test_iris_parameters_bind_one_string_of_checked_iris(value: object) -> None:
+    # each IRI checked as an iri parameter is, in the given order, each once
+    bound = bind_parameters(_q(PATIENT), {"phenotypes": value})["phenotypes"]
+    assert bound == Literal(f"<{_HP}0002028> <{_HP}0100651>")
+    single = bind_parameters(_q(PATIENT), {"phenotypes": URIRef(f"{_HP}0002028")})
+    assert single["phenotypes"] == Literal(f"<{_HP}0002028>")
 
 
 @pytest.mark.parametrize(

@@ -254,9 +254,11 @@ def _add_query(sub: _Sub) -> None:
     p = sub.add_parser(
         "query",
         help="run a stored SPARQL query (or list the catalogue)",
-        description="Run a stored SPARQL query of the catalogue (queries/cq, queries/qc) or an "
-        "ad-hoc .rq file on the graph, with rdflib or Oxigraph. Parameters are bound as RDF "
-        "terms: CURIEs or IRIs, numbers, true/false, or text; a parameter left out means 'all'.",
+        description="Run a stored SPARQL query of the catalogue (queries/cq, queries/qc, "
+        "queries/store) or an ad-hoc .rq file on the graph, with rdflib or Oxigraph. "
+        "Parameters are bound as RDF "
+        "terms: CURIEs or IRIs (a list of them, separated by commas, for a parameter of type "
+        "iris), numbers, true/false, or text; a parameter left out means 'all'.",
         epilog="examples:\n"
         "  ipexkg query --list\n"
         "  ipexkg query endocrine-manifestations\n"
@@ -264,6 +266,8 @@ def _add_query(sub: _Sub) -> None:
         "  ipexkg query manifestations-above-frequency --param min_percentage=50 "
         "--engine oxigraph\n"
         "  ipexkg query disease-card --format json-ld\n"
+        "  ipexkg query patient-phenotypic-differential --store DIR "
+        "--param phenotypes=HP:0002028,HP:0100651\n"
         "  ipexkg query --file my.rq --graph build/ipexkg.ttl\n"
         "  ipexkg query causal-gene --endpoint http://127.0.0.1:8890/sparql "
         "--endpoint-graph https://w3id.org/ipexkg/graph/0.1.0\n"

@@ -9,8 +9,12 @@ checks, where any row they return is a failure; those under ``queries/store/`` n
 store (``ipexkg integrate hpo``) and answer nothing on the package graph alone.
 
 Parameter types: ``iri`` (a CURIE of a known prefix, ``<IRI>`` or an ``http(s)://`` IRI),
-``string``, ``integer``, ``number`` (integer or decimal), ``boolean`` (``true``/``false``), and
-``any`` (the default: the value's own syntax decides, in that order).
+``iris`` (one or more such, separated by commas or spaces), ``string``, ``integer``, ``number``
+(integer or decimal), ``boolean`` (``true``/``false``), and ``any`` (the default: the value's own
+syntax decides, in that order). A parameter binds one RDF term, so an ``iris`` list is bound as
+one string of ``<IRI>`` forms separated by spaces, each IRI checked and given once; a query
+tests a node's membership with ``CONTAINS(?list, CONCAT("<", STR(?node), ">"))``, which holds
+for an exact IRI only (the angle brackets delimit it).
 
 Writing a parameter: use a variable that every answer binds in the query's outer group (not only
 inside an OPTIONAL, a MINUS or a subquery), or one that only a FILTER of the outer group reads
@@ -72,7 +76,7 @@ __all__ = [
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 
 #: the parameter types a ``#+ param_types:`` line may name
-PARAM_TYPES = ("any", "iri", "string", "integer", "number", "boolean")
+PARAM_TYPES = ("any", "iri", "iris", "string", "integer", "number", "boolean")
 #: names a parameter may not have (they are keyword arguments of ``run_query``)
 RESERVED_PARAMS = frozenset({"graph", "engine", "name", "query"})
 _FORMS = {
@@ -88,9 +92,11 @@ _DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
 # an absolute IRI as SPARQL's IRIREF allows it (no spaces, quotes, braces, pipes or angle brackets)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]+$")
 _CURIE_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*:\S+$")
+_LIST_SEPARATORS = re.compile(r"[\s,]+")
 _MAX_VALUE = 2000
 _EXPECTS = {
     "iri": "an IRI or CURIE",
+    "iris": "IRIs or CURIEs separated by commas or spaces",
     "string": "a string",
     "integer": "an integer",
     "number": "a number",
@@ -380,6 +386,14 @@ def _parse_iri(text: str, where: str) -> URIRef:
     return iri
 
 
+def _iri_list(text: str, where: str) -> Literal:
+    items = [item for item in _LIST_SEPARATORS.split(text) if item]
+    if not items:
+        raise ParameterError(f"{where}: expects {_EXPECTS['iris']}, got none")
+    forms = dict.fromkeys(f"<{_parse_iri(item, where)}>" for item in items)
+    return Literal(" ".join(forms))
+
+
 def _parse_text(kind: str, text: str, where: str) -> Identifier:
     if len(text) > _MAX_VALUE:
         raise ParameterError(f"{where}: the value is longer than {_MAX_VALUE} characters")
@@ -388,6 +402,8 @@ def _parse_text(kind: str, text: str, where: str) -> Identifier:
         return Literal(text)
     if kind == "iri":
         return _parse_iri(stripped, where)
+    if kind == "iris":
+        return _iri_list(stripped, where)
     if kind == "integer":
         if not _INTEGER.match(stripped):
             raise ParameterError(f"{where}: expects an integer, got {text!r}")
@@ -418,7 +434,8 @@ def parse_parameter(query: StoredQuery, name: str, value: object) -> Identifier:
     """Turn one parameter value into an RDF term, checked against the parameter's type.
 
     ``value`` may be text (as typed on the command line), a Python ``bool``, ``int``,
-    ``Decimal`` or ``float``, or an rdflib ``URIRef``/``Literal``.
+    ``Decimal`` or ``float``, or an rdflib ``URIRef``/``Literal``; for an ``iris`` parameter
+    also a list or tuple of IRIs or CURIEs.
 
     :raises ParameterError: for an unknown parameter or a value that does not fit
     """
@@ -429,6 +446,12 @@ def parse_parameter(query: StoredQuery, name: str, value: object) -> Identifier:
         )
     kind = query.param_type(name)
     where = f"parameter {name!r} of query {query.name!r}"
+    if kind == "iris" and isinstance(value, (list, tuple)):
+        if not all(isinstance(item, str) for item in value):
+            raise ParameterError(f"{where}: expects {_EXPECTS[kind]}")
+        value = " ".join(value)
+    if kind == "iris" and isinstance(value, (URIRef, Literal)):
+        value = str(value)  # an IRI or the text of a list
     if isinstance(value, str) and not isinstance(value, (URIRef, Literal, BNode)):
         return _parse_text(kind, value, where)
     if isinstance(value, URIRef):
@@ -455,6 +478,7 @@ def _check_literal(kind: str, literal: Literal, where: str) -> Literal:
     ok = {
         "any": True,
         "iri": False,
+        "iris": False,  # a Literal's text is read as a list before this
         "string": datatype in (None, XSD.string) or literal.language is not None,
         "integer": datatype == XSD.integer,
         "number": datatype in (XSD.integer, XSD.decimal, XSD.double),
