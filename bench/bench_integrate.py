@@ -219,11 +219,22 @@ def step_differential(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_differential_stored(args: argparse.Namespace) -> dict[str, Any]:
-    """The two stored differential queries for IPEX on the store (``queries/store/``)."""
+    """The stored differential queries for IPEX on the store (``queries/store/``); the
+    patient's list is OMIM:304790's annotated phenotypes."""
+    from ipexkg.differential import store_corpus
     from ipexkg.queries import run_query
     from ipexkg.store import open_store
 
     store = open_store(Path(args.store))
+    terms = sorted(store_corpus(Path(args.store)).phenotypes["OMIM:304790"])
+    patient = [
+        _timed(
+            lambda: run_query(
+                "patient-phenotypic-differential", store, engine="oxigraph", phenotypes=terms
+            )
+        )
+        for _ in range(args.repeat)
+    ]
     ipex = "MONDO:0010580"
     rank = [
         _timed(lambda: run_query("phenotypic-differential", store, engine="oxigraph", disease=ipex))
@@ -240,6 +251,9 @@ def step_differential_stored(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "rank": statistics.median(t for t, _ in rank),
         "shared": statistics.median(t for t, _ in shared),
+        "patient": statistics.median(t for t, _ in patient),
+        "patient_terms": len(terms),
+        "patient_top": [(r["candidate"], round(r["score"], 3)) for r in patient[-1][1].dicts()],
         "top": [(r["candidate"], round(r["score"], 3)) for r in top],
         "shared_with_first": [r["phenotype"] for r in shared[-1][1].dicts()],
     }

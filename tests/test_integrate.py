@@ -241,6 +241,60 @@ def test_stored_differential_query_ranks_as_the_python_differential(
         assert row["shared_ic"] == pytest.approx(sum(ic[t] for t in both))
 
 
+#: a patient's list: the CLI's example, and IPEX's own record's terms (more than the sample's)
+PATIENTS = {
+    "example": ("HP:0002028", "HP:0100651", "HP:0000964"),
+    "omim-304790": None,
+}
+
+
+@pytest.mark.parametrize("patient", sorted(PATIENTS))
+def test_stored_patient_differential_ranks_as_the_python_differential(
+    patient: str, store_dir: Path
+) -> None:
+    store = open_store(store_dir)
+    corpus = store_corpus(store_dir)
+    terms = PATIENTS[patient] or tuple(sorted(corpus.phenotypes["OMIM:304790"]))
+    # the curated node has no information-content sum in the store, so it is never a candidate
+    expected = differential(corpus, terms, exclude={"MONDO:0010580"})
+    assert len(expected) == 20
+    result = run_query(
+        "patient-phenotypic-differential", store, engine="oxigraph", phenotypes=list(terms)
+    )
+    assert result.variables[:3] == ("candidate", "candidate_label", "score")
+    ranked = {row["candidate"]: row for row in result.dicts()}  # a disease may have two labels
+    assert list(ranked) == [m.disease for m in expected]
+    assert [r["score"] for r in ranked.values()] == pytest.approx([m.score for m in expected])
+    closed, ic = corpus.closed()
+    patient_closed = corpus.closure(terms)
+    for candidate, row in ranked.items():
+        both = patient_closed & closed[candidate]  # type: ignore[index]
+        assert row["shared_phenotypes"] == len(both)
+        assert row["shared_ic"] == pytest.approx(sum(ic[t] for t in both))
+
+
+def test_stored_patient_differential_takes_the_list_in_any_spelling(store_dir: Path) -> None:
+    store = open_store(store_dir)
+    spellings = (
+        "HP:0002028,HP:0100651,HP:0000964",
+        " HP:0000964  HP:0002028,HP:0100651 , HP:0002028",
+        "<http://purl.obolibrary.org/obo/HP_0002028>,HP:0100651 HP:0000964",
+    )
+    answers = [
+        run_query("patient-phenotypic-differential", store, engine="oxigraph", phenotypes=text).rows
+        for text in spellings
+    ]
+    assert answers[0] and all(answer == answers[0] for answer in answers)
+    # one term less is another answer (the list is read, not ignored)
+    fewer = run_query(
+        "patient-phenotypic-differential",
+        store,
+        engine="oxigraph",
+        phenotypes="HP:0002028,HP:0100651",
+    )
+    assert fewer.rows != answers[0]
+
+
 def test_stored_shared_phenotypes_are_the_python_differentials(store_dir: Path) -> None:
     store = open_store(store_dir)
     corpus = store_corpus(store_dir)
@@ -260,7 +314,14 @@ def test_stored_shared_phenotypes_are_the_python_differentials(store_dir: Path) 
         assert {row["candidate"] for row in result.dicts()} == {match.disease}
 
 
-@pytest.mark.parametrize("name", ["phenotypic-differential", "differential-shared-phenotypes"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "phenotypic-differential",
+        "differential-shared-phenotypes",
+        "patient-phenotypic-differential",
+    ],
+)
 def test_stored_differential_queries_are_empty_on_the_package_graph(
     name: str, graph: Graph
 ) -> None:
@@ -282,7 +343,12 @@ def test_stored_differential_queries_over_http_on_the_store(
     process = start_server(command, f"{url}/sparql", tmp_path / "serve.log")
     try:
         store = open_store(store_dir)
-        for name in ("phenotypic-differential", "differential-shared-phenotypes"):
+        names = (
+            "phenotypic-differential",
+            "differential-shared-phenotypes",
+            "patient-phenotypic-differential",
+        )
+        for name in names:
             params = dict(stored_query(name).example)
             expected = run_query(name, store, engine="oxigraph", **params)
             assert expected.rows, name  # the example pair shares phenotypes in the sample
@@ -292,5 +358,11 @@ def test_stored_differential_queries_over_http_on_the_store(
         missing = httpx.get(f"{url}/queries/phenotypic-differential")
         assert missing.status_code == 400
         assert "requires the parameter 'disease'" in missing.text
+        bad = httpx.get(
+            f"{url}/queries/patient-phenotypic-differential",
+            params={"phenotypes": "HP:0002028,HP:12"},
+        )
+        assert bad.status_code == 400
+        assert "'HP:12' is not a valid HP identifier" in bad.text
     finally:
         stop_server(process)
