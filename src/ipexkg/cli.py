@@ -256,9 +256,9 @@ def _add_query(sub: _Sub) -> None:
         help="run a stored SPARQL query (or list the catalogue)",
         description="Run a stored SPARQL query of the catalogue (queries/cq, queries/qc, "
         "queries/store) or an ad-hoc .rq file on the graph, with rdflib or Oxigraph. "
-        "Parameters are bound as RDF "
-        "terms: CURIEs or IRIs (a list of them, separated by commas, for a parameter of type "
-        "iris), numbers, true/false, or text; a parameter left out means 'all'.",
+        "Parameters are bound as RDF terms: CURIEs or IRIs (a list of them, separated by "
+        "commas, for a parameter of type iris), numbers, true/false, or text; a parameter left "
+        "out means 'all'.",
         epilog="examples:\n"
         "  ipexkg query --list\n"
         "  ipexkg query endocrine-manifestations\n"
