@@ -54,6 +54,32 @@ def test_known_ranking_and_scores() -> None:
         assert match.score == pytest.approx(expected[match.disease])
 
 
+def test_coverage_ranks_by_the_share_of_the_query_then_by_simgic() -> None:
+    # a patient's list {A1, B}: simGIC puts first D:2 ({A1}: nothing the list lacks) and makes
+    # D:1 ({A1, B1}) pay for B1; coverage puts first D:1, which explains all of the list
+    query = _ic(3) + _ic(2) + _ic(3)  # A, A1, B (the root has IC 0)
+    by_simgic = differential(CORPUS, {A1, B})
+    assert [m.disease for m in by_simgic] == ["D:2", "D:1", "D:5", "D:4", "D:3"]
+    matches = differential(CORPUS, {A1, B}, measure="coverage")
+    # D:5, D:4 and D:3 each explain one third-level term (B or A): equal coverage, so simGIC
+    # orders them
+    assert [m.disease for m in matches] == ["D:1", "D:2", "D:5", "D:4", "D:3"]
+    coverage = {
+        "D:1": 1.0,
+        "D:2": (_ic(3) + _ic(2)) / query,
+        "D:5": _ic(3) / query,
+        "D:4": _ic(3) / query,
+        "D:3": _ic(3) / query,
+    }
+    simgic = {m.disease: m.score for m in by_simgic}
+    for match in matches:
+        assert match.score == pytest.approx(coverage[match.disease])
+        assert match.simgic == pytest.approx(simgic[match.disease])
+    assert simgic["D:1"] == pytest.approx(query / (query + _ic(2)))  # the union adds B1
+    with pytest.raises(ValueError, match="unknown measure 'jaccard'"):
+        differential(CORPUS, {A1}, measure="jaccard")
+
+
 def test_shared_phenotypes_are_the_most_specific() -> None:
     by_id = {m.disease: m for m in differential(CORPUS, {A1, B1})}
     assert set(by_id["D:1"].shared) == {A1, B1}

