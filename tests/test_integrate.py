@@ -256,15 +256,18 @@ def test_stored_patient_differential_ranks_as_the_python_differential(
     corpus = store_corpus(store_dir)
     terms = PATIENTS[patient] or tuple(sorted(corpus.phenotypes["OMIM:304790"]))
     # the curated node has no information-content sum in the store, so it is never a candidate
-    expected = differential(corpus, terms, exclude={"MONDO:0010580"})
+    expected = differential(corpus, terms, exclude={"MONDO:0010580"}, measure="coverage")
     assert len(expected) == 20
+    # chronic diarrhoea, type 1 diabetes and eczematoid dermatitis: IPEX's own record first
+    assert expected[0].disease == "OMIM:304790" and expected[0].score == 1.0
     result = run_query(
         "patient-phenotypic-differential", store, engine="oxigraph", phenotypes=list(terms)
     )
-    assert result.variables[:3] == ("candidate", "candidate_label", "score")
+    assert result.variables[:4] == ("candidate", "candidate_label", "coverage", "simgic")
     ranked = {row["candidate"]: row for row in result.dicts()}  # a disease may have two labels
     assert list(ranked) == [m.disease for m in expected]
-    assert [r["score"] for r in ranked.values()] == pytest.approx([m.score for m in expected])
+    assert [r["coverage"] for r in ranked.values()] == pytest.approx([m.score for m in expected])
+    assert [r["simgic"] for r in ranked.values()] == pytest.approx([m.simgic for m in expected])
     closed, ic = corpus.closed()
     patient_closed = corpus.closure(terms)
     for candidate, row in ranked.items():
