@@ -190,6 +190,20 @@ def test_differential_cli_on_the_store(store_dir: Path, capsys) -> None:  # type
     assert out.count("shared:") == 3
     assert main(["differential", "--store", str(store_dir)]) == 2
     assert main(["differential", "--phenotypes", "HP:0000001", "--store", str(store_dir)]) == 2
+    capsys.readouterr()
+    # a patient's list is ranked by coverage unless --measure says otherwise
+    triad = ["differential", "--phenotypes", "HP:0002028,HP:0100651,HP:0000964"]
+    assert main([*triad, "--store", str(store_dir), "--top", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    terms = ("HP:0002028", "HP:0100651", "HP:0000964")
+    first = differential(store_corpus(store_dir), terms, measure="coverage", top=1)[0]
+    assert lines[0].split() == ["rank", "coverage", "simGIC", "disease"]
+    assert lines[1].split()[:4] == ["1", "1.000", f"{first.simgic:.3f}", "OMIM:304790"]
+    assert main([*triad, "--store", str(store_dir), "--measure", "simgic", "--top", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = differential(store_corpus(store_dir), terms, top=1)[0]
+    assert lines[0].split() == ["rank", "simGIC", "disease"]
+    assert lines[1].split()[:3] == ["1", f"{first.score:.3f}", first.disease]
 
 
 def test_differential_cli_refuses_a_bad_id(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -258,7 +272,7 @@ def test_stored_patient_differential_ranks_as_the_python_differential(
     # the curated node has no information-content sum in the store, so it is never a candidate
     expected = differential(corpus, terms, exclude={"MONDO:0010580"}, measure="coverage")
     assert len(expected) == 20
-    # chronic diarrhoea, type 1 diabetes and eczematoid dermatitis: IPEX's own record first
+    # IPEX's own record first: it has all of either list, and of those the highest simGIC
     assert expected[0].disease == "OMIM:304790" and expected[0].score == 1.0
     result = run_query(
         "patient-phenotypic-differential", store, engine="oxigraph", phenotypes=list(terms)
