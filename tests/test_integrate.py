@@ -290,7 +290,9 @@ def test_stored_patient_differential_ranks_as_the_python_differential(
         assert row["shared_ic"] == pytest.approx(sum(ic[t] for t in both))
 
 
-def test_stored_patient_differential_takes_the_list_in_any_spelling(store_dir: Path) -> None:
+def test_stored_patient_differential_takes_the_list_in_any_spelling(
+    store_dir: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     store = open_store(store_dir)
     spellings = (
         "HP:0002028,HP:0100651,HP:0000964",
@@ -310,6 +312,14 @@ def test_stored_patient_differential_takes_the_list_in_any_spelling(store_dir: P
         phenotypes="HP:0002028,HP:0100651",
     )
     assert fewer.rows != answers[0]
+    # on the command line the list may also come as repeated --param
+    argv = ["query", "patient-phenotypic-differential", "--store", str(store_dir)]
+    argv += ["--format", "csv"]
+    assert main([*argv, "--param", f"phenotypes={spellings[0]}"]) == 0
+    once = capsys.readouterr().out
+    repeated = [f"--param=phenotypes={t}" for t in ("HP:0002028", "HP:0100651", "HP:0000964")]
+    assert main([*argv, *repeated]) == 0
+    assert capsys.readouterr().out == once
 
 
 def test_stored_shared_phenotypes_are_the_python_differentials(store_dir: Path) -> None:
@@ -375,10 +385,16 @@ def test_stored_differential_queries_over_http_on_the_store(
         missing = httpx.get(f"{url}/queries/phenotypic-differential")
         assert missing.status_code == 400
         assert "requires the parameter 'disease'" in missing.text
-        bad = httpx.get(
-            f"{url}/queries/patient-phenotypic-differential",
-            params={"phenotypes": "HP:0002028,HP:12"},
-        )
+        # the list given as a repeated URL parameter (as an HTML form with several fields sends
+        # it) is the same list
+        patient = f"{url}/queries/patient-phenotypic-differential"
+        one = httpx.get(patient, params={**dict(stored_query(names[2]).example), "format": "csv"})
+        repeated = [("phenotypes", t) for t in ("HP:0002028", "HP:0100651", "HP:0000964")]
+        answer = httpx.get(patient, params=[*repeated, ("format", "csv")])
+        assert answer.status_code == 200 and answer.text == one.text
+        twice = httpx.get(f"{url}/queries/phenotypic-differential?disease=OMIM:1&disease=OMIM:2")
+        assert twice.status_code == 400 and "'disease' is given twice" in twice.text
+        bad = httpx.get(patient, params={"phenotypes": "HP:0002028,HP:12"})
         assert bad.status_code == 400
         assert "'HP:12' is not a valid HP identifier" in bad.text
     finally:

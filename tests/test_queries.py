@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, RDFS
 
+from ipexkg.cli import main
 from ipexkg.engines import ENGINES, execute, oxigraph_store, subselect_groups, with_values
 from ipexkg.hpo import hpo_descendants
 from ipexkg.identifiers import expand
@@ -22,6 +23,7 @@ from ipexkg.queries import (
     bind_parameters,
     catalogue,
     load_queries,
+    parameter_values,
     parse_stored_query,
     run_query,
 )
@@ -272,6 +274,21 @@ def test_iris_parameters_bind_one_string_of_checked_iris(value: object) -> None:
     assert bound == Literal(f"<{_HP}0002028> <{_HP}0100651>")
     single = bind_parameters(_q(PATIENT), {"phenotypes": URIRef(f"{_HP}0002028")})
     assert single["phenotypes"] == Literal(f"<{_HP}0002028>")
+
+
+def test_an_iris_parameter_given_twice_is_one_list(capsys) -> None:  # type: ignore[no-untyped-def]
+    pairs = [("phenotypes", "HP:0002028"), ("phenotypes", "HP:0100651,HP:0000964")]
+    joined = parameter_values(_q(PATIENT), pairs)
+    assert joined == {"phenotypes": "HP:0002028 HP:0100651,HP:0000964"}
+    one = {"phenotypes": "HP:0002028,HP:0100651,HP:0000964"}
+    assert bind_parameters(_q(PATIENT), joined) == bind_parameters(_q(PATIENT), one)
+    # any other parameter given twice is refused, on the command line too
+    organs = [("organ", "UBERON:0002046"), ("organ", "UBERON:0000160")]
+    with pytest.raises(ParameterError, match="parameter 'organ' is given twice"):
+        parameter_values(_q("manifestations-by-organ"), organs)
+    argv = ["query", "manifestations-by-organ", *(f"--param={k}={v}" for k, v in organs)]
+    assert main(argv) == 2
+    assert "parameter 'organ' is given twice" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

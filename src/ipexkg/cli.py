@@ -27,6 +27,8 @@ QUERY_TIMEOUT = 300.0
 
 Handler = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
+    from ipexkg.queries import StoredQuery
+
     _Sub = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -123,19 +125,17 @@ def _query_list(fmt: str) -> str:
     return format_result(result, fmt)
 
 
-def _parse_params(items: Sequence[str]) -> dict[str, str]:
-    from ipexkg.queries import ParameterError
+def _parse_params(query: StoredQuery, items: Sequence[str]) -> dict[str, str]:
+    from ipexkg.queries import ParameterError, parameter_values
 
-    params: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
     for item in items:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
             raise ParameterError(f"--param expects KEY=VALUE, got {item!r}")
-        if key in params:
-            raise ParameterError(f"parameter {key!r} is given twice")
-        params[key] = value
-    return params
+        pairs.append((key, value))
+    return parameter_values(query, pairs)
 
 
 def _package_store_path(args: argparse.Namespace) -> Path | None:
@@ -208,7 +208,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return EXIT_OK
     query = parse_stored_query(Path(args.file), kind="adhoc") if args.file else None
     query = query or stored_query(args.name)
-    params = _parse_params(args.param)
+    params = _parse_params(query, args.param)
     form = query.form
     graph_like = form in ("CONSTRUCT", "DESCRIBE")
     fmt = args.format or ("turtle" if graph_like else "table")

@@ -30,7 +30,7 @@ project.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -66,6 +66,7 @@ __all__ = [
     "check_read_only",
     "default_graph",
     "load_queries",
+    "parameter_values",
     "parse_parameter",
     "parse_stored_query",
     "run_query",
@@ -487,6 +488,24 @@ def _check_literal(kind: str, literal: Literal, where: str) -> Literal:
     if not ok:
         raise ParameterError(f"{where}: expects {_EXPECTS[kind]}, got {literal.n3()}")
     return literal
+
+
+def parameter_values(query: StoredQuery, items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Collect the (name, text) pairs given on a command line or in a URL, by name.
+
+    A parameter of type ``iris`` may be given more than once: its values are joined into one
+    list (``phenotypes=HP:1&phenotypes=HP:2`` is ``phenotypes=HP:1,HP:2``).
+
+    :raises ParameterError: for any other parameter given more than once
+    """
+    values: dict[str, str] = {}
+    for name, text in items:
+        if name in values:
+            if query.param_type(name) != "iris":
+                raise ParameterError(f"parameter {name!r} is given twice")
+            text = f"{values[name]} {text}"
+        values[name] = text
+    return values
 
 
 def bind_parameters(query: StoredQuery, params: Mapping[str, object]) -> dict[str, Identifier]:

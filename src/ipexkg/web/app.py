@@ -37,7 +37,7 @@ from starlette.templating import Jinja2Templates
 
 from ipexkg import __version__
 from ipexkg.namespaces import IPEXKG
-from ipexkg.queries import StoredQuery, catalogue
+from ipexkg.queries import ParameterError, StoredQuery, catalogue, parameter_values
 from ipexkg.web import workers
 from ipexkg.web.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, STORED_FORMATS, choose
 from ipexkg.web.safety import Refusal, check_dataset, check_query
@@ -295,11 +295,14 @@ async def stored_query(request: Request) -> Response:
     query = catalogue().get(name)
     if query is None:
         raise Refusal(404, f"no stored query named {name!r}; /queries lists them")
-    params = {k: v for k, v in request.query_params.multi_items() if k not in ("format", "run")}
-    given = [k for k, _ in request.query_params.multi_items()]
-    twice = sorted({k for k in given if given.count(k) > 1})
-    if twice:
-        raise Refusal(400, f"parameter {twice[0]!r} is given twice")
+    items = request.query_params.multi_items()
+    for control in ("format", "run"):
+        if sum(1 for k, _ in items if k == control) > 1:
+            raise Refusal(400, f"parameter {control!r} is given twice")
+    try:  # an iris parameter given twice is one list; any other is refused
+        params = parameter_values(query, [(k, v) for k, v in items if k not in ("format", "run")])
+    except ParameterError as exc:
+        raise Refusal(400, str(exc)) from None
     pool = _state(request).pool
     if _wants_html(request, _stored_offers(query) | {"html": HTML}):
         answer, error, status = None, None, 200
