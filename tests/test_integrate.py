@@ -37,7 +37,7 @@ from ipexkg.integrate import (
     integrate_hpo,
     validate_curated,
 )
-from ipexkg.queries import catalogue, run_query, stored_query
+from ipexkg.queries import QueryError, catalogue, run_query, stored_query
 from ipexkg.results import format_result
 from ipexkg.store import open_store
 from ipexkg.validate import validate_graph
@@ -288,6 +288,16 @@ def test_stored_patient_differential_ranks_as_the_python_differential(
         both = patient_closed & closed[candidate]  # type: ignore[index]
         assert row["shared_phenotypes"] == len(both)
         assert row["shared_ic"] == pytest.approx(sum(ic[t] for t in both))
+
+
+def test_run_query_picks_the_engine_that_reads_the_source(store_dir: Path, graph: Graph) -> None:
+    store = open_store(store_dir)
+    name = "causal-gene"
+    assert run_query(name, store).rows
+    assert run_query(name, store).rows == run_query(name, store, engine="oxigraph").rows
+    assert run_query(name, graph).rows == run_query(name, graph, engine="rdflib").rows
+    with pytest.raises(QueryError, match="needs an rdflib Graph"):
+        run_query(name, store, engine="rdflib")
 
 
 def test_stored_patient_differential_takes_the_list_in_any_spelling(

@@ -551,7 +551,7 @@ def run_query(
     name: str | StoredQuery,
     graph: Source | None = None,
     *,
-    engine: str = "rdflib",
+    engine: str | None = None,
     **params: object,
 ) -> QueryResult:
     """Run a stored query and return its rows as Python values (IRIs as CURIEs).
@@ -562,7 +562,8 @@ def run_query(
     :param name: a query name of the catalogue (see ``ipexkg query --list``), or a loaded query
     :param graph: an rdflib graph, or a ``pyoxigraph.Store`` for the Oxigraph engine (default:
         the graph built from the package's curated tables)
-    :param engine: ``rdflib`` or ``oxigraph``; both give the same answer
+    :param engine: ``rdflib`` or ``oxigraph``; both give the same answer (default: the one
+        that reads ``graph``, rdflib for a graph, Oxigraph for a store)
     :param params: the query's parameters: CURIEs, IRIs, numbers, booleans or text; a parameter
         left out means "all"
     :raises QueryError: for an unknown query name, or a parameter that does not fit
@@ -571,4 +572,6 @@ def run_query(
 
     query = name if isinstance(name, StoredQuery) else stored_query(name)
     bindings = bind_parameters(query, params)
-    return execute(query, graph if graph is not None else default_graph(), bindings, engine)
+    source = graph if graph is not None else default_graph()
+    chosen = engine or ("rdflib" if isinstance(source, Graph) else "oxigraph")
+    return execute(query, source, bindings, chosen)
