@@ -842,15 +842,13 @@ def _cmd_differential(args: argparse.Namespace) -> int:
         matches = differential(corpus, terms, exclude=exclude, top=args.top, measure=measure)
     except ValueError as exc:
         raise IpexkgError(str(exc)) from None
-    if measure == "coverage":
-        print("rank  coverage  simGIC  disease")
-    else:
-        print("rank  simGIC  disease")
+    coverage = measure == "coverage"  # then the simGIC that breaks ties is shown beside it
+    print("rank  coverage  simGIC  disease" if coverage else "rank  simGIC  disease")
     for rank, match in enumerate(matches, 1):
         shared = ", ".join(f"{t} {corpus.labels.get(t, '')}".strip() for t in match.shared[:4])
         more = f" (+{len(match.shared) - 4})" if len(match.shared) > 4 else ""
-        scores = f"{match.score:.3f}     {match.simgic:.3f}" if measure == "coverage" else ""
-        print(f"{rank:>4}  {scores or f'{match.score:.3f}'}   {match.disease}  {match.label}")
+        scores = f"{match.score:.3f}" + (f"     {match.simgic:.3f}" if coverage else "")
+        print(f"{rank:>4}  {scores}   {match.disease}  {match.label}")
         print(f"            shared: {shared}{more}")
     return EXIT_OK
 
