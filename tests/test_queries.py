@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, RDFS
 from ipexkg.cli import main
 from ipexkg.engines import ENGINES, execute, oxigraph_store, subselect_groups, with_values
 from ipexkg.hpo import hpo_descendants
+from ipexkg.hpo_hierarchy import HP_IRI
 from ipexkg.identifiers import expand
 from ipexkg.queries import (
     ParameterError,
@@ -254,16 +255,13 @@ def test_iri_parameters_accept_curies_and_iris(value: object, term: URIRef) -> N
     assert bind_parameters(_q("manifestations"), {"phenotype": value}) == {"phenotype": term}
 
 
-_HP = "http://purl.obolibrary.org/obo/HP_"
-
-
 @pytest.mark.parametrize(
     "value",
     [
         "HP:0002028,HP:0100651",
         "  HP:0002028 ,, HP:0100651  HP:0002028 ",
-        f"<{_HP}0002028>\nhttp://purl.obolibrary.org/obo/HP_0100651",
-        ["HP:0002028", URIRef(f"{_HP}0100651")],
+        f"<{HP_IRI}0002028>\n{HP_IRI}0100651",
+        ["HP:0002028", URIRef(f"{HP_IRI}0100651")],
         ("HP:0002028", "HP:0100651"),
         Literal("HP:0002028, HP:0100651"),
     ],
@@ -271,9 +269,9 @@ _HP = "http://purl.obolibrary.org/obo/HP_"
 def test_iris_parameters_bind_one_string_of_checked_iris(value: object) -> None:
     # each IRI checked as an iri parameter is, in the given order, each once
     bound = bind_parameters(_q(PATIENT), {"phenotypes": value})["phenotypes"]
-    assert bound == Literal(f"<{_HP}0002028> <{_HP}0100651>")
-    single = bind_parameters(_q(PATIENT), {"phenotypes": URIRef(f"{_HP}0002028")})
-    assert single["phenotypes"] == Literal(f"<{_HP}0002028>")
+    assert bound == Literal(f"<{HP_IRI}0002028> <{HP_IRI}0100651>")
+    single = bind_parameters(_q(PATIENT), {"phenotypes": URIRef(f"{HP_IRI}0002028")})
+    assert single["phenotypes"] == Literal(f"<{HP_IRI}0002028>")
 
 
 def test_an_iris_parameter_given_twice_is_one_list(capsys) -> None:  # type: ignore[no-untyped-def]
