@@ -14,6 +14,7 @@ from ipexkg.differential import (
     Corpus,
     differential,
     load_corpus,
+    patient_phenotypes,
     save_corpus,
 )
 
@@ -118,3 +119,14 @@ def test_a_saved_corpus_never_runs_code_from_the_file(tmp_path: Path) -> None:
     path = tmp_path / "corpus.npz"
     path.write_bytes(pickle.dumps({"format": 1}))
     assert load_corpus(path) is None
+
+
+def test_patient_phenotypes_accepts_curies_and_iris_and_names_every_unknown_item() -> None:
+    iri = "http://purl.obolibrary.org/obo/HP_"
+    given = [A1, f"{iri}{B1[3:]}", f"<{iri}{A2[3:]}>", f" {A1} "]
+    assert patient_phenotypes(CORPUS, given) == frozenset({A1, A2, B1})
+    # X is a term outside the phenotype branch; HP:9999999 is in no hierarchy
+    with pytest.raises(ValueError, match=r"\): HP:9000006, HP:9999999, A1$"):
+        patient_phenotypes(CORPUS, [A1, X, "HP:9999999", "A1"])
+    with pytest.raises(ValueError, match="no phenotypes given"):
+        patient_phenotypes(CORPUS, [])

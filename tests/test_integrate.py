@@ -27,6 +27,7 @@ from ipexkg.differential import (
     store_corpus,
 )
 from ipexkg.hpo import iter_hpo_annotations
+from ipexkg.hpo_hierarchy import HP_IRI
 from ipexkg.integrate import (
     AGGREGATOR,
     CURATED_ASSOCIATION,
@@ -209,6 +210,51 @@ def test_differential_cli_on_the_store(store_dir: Path, capsys) -> None:  # type
 def test_differential_cli_refuses_a_bad_id(store_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["differential", "not-a-curie", "--store", str(store_dir)]) == 2
     assert "not a CURIE" in capsys.readouterr().err
+
+
+def test_differential_cli_reads_a_list_as_the_stored_query_does(
+    store_dir: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    # commas, spaces, repeated options and IRIs give one list, as for an 'iris' parameter
+    store = ["--store", str(store_dir), "--top", "5"]
+    outputs = []
+    for spelling in (
+        ["--phenotypes", "HP:0002028,HP:0100651,HP:0000964"],
+        ["--phenotypes", "HP:0002028 HP:0100651, HP:0000964,"],
+        ["--phenotypes", "HP:0002028", "--phenotypes", "HP:0100651 HP:0000964"],
+        ["--phenotypes", f"<{HP_IRI}0002028> {HP_IRI}0100651 HP:0000964"],
+    ):
+        assert main(["differential", *spelling, *store]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert len(set(outputs)) == 1
+    assert main(["differential", "--phenotypes", "HP:0002028,HP:0100651", *store]) == 0
+    assert capsys.readouterr().out != outputs[0]  # one term less: another answer
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ("HP:0002028,HP:9999999", "HP:9999999"),  # well formed, not in hp.obo
+        ("HP:0002028 hp:0100651 XX:1", "hp:0100651, XX:1"),  # every bad item is named
+        ("HP:0000001", "HP:0000001"),  # the root: not a phenotypic abnormality
+        ("HP:0000006", "HP:0000006"),  # a mode of inheritance (Autosomal dominant inheritance)
+        (" , ", "no phenotypes given"),
+    ],
+)
+def test_differential_cli_names_every_unknown_term(
+    store_dir: Path,
+    capsys,  # type: ignore[no-untyped-def]
+    given: str,
+    named: str,
+) -> None:
+    # before, a mistyped id dropped out of the ranking without a word
+    assert main(["differential", "--phenotypes", given, "--store", str(store_dir)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: --phenotypes: ")
+    assert named in captured.err
+    assert "Traceback" not in captured.err
 
 
 def _write(sink: int, text: str, status: int = 0) -> None:

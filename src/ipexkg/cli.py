@@ -813,8 +813,13 @@ def _add_integrate(sub: _Sub) -> None:
 
 
 def _cmd_differential(args: argparse.Namespace) -> int:
-    from ipexkg.differential import corpus_from_hpoa, differential, store_corpus
-    from ipexkg.identifiers import CurieError, normalize_curie
+    from ipexkg.differential import (
+        corpus_from_hpoa,
+        differential,
+        patient_phenotypes,
+        store_corpus,
+    )
+    from ipexkg.identifiers import CurieError, normalize_curie, split_identifiers
 
     if bool(args.disease) == bool(args.phenotypes):
         raise IpexkgError("give a DISEASE or --phenotypes HP:... (one of the two)")
@@ -836,7 +841,11 @@ def _cmd_differential(args: argparse.Namespace) -> int:
             raise IpexkgError(f"{args.disease}: no phenotype annotations in the corpus")
         exclude.add(disease)
     else:
-        terms = frozenset(t.strip() for item in args.phenotypes for t in item.split(","))
+        items = [t for text in args.phenotypes for t in split_identifiers(text)]
+        try:
+            terms = patient_phenotypes(corpus, items)
+        except ValueError as exc:
+            raise IpexkgError(f"--phenotypes: {exc}") from None
     measure = args.measure or ("simgic" if disease is not None else "coverage")
     try:
         matches = differential(corpus, terms, exclude=exclude, top=args.top, measure=measure)
@@ -872,7 +881,13 @@ def _add_differential(sub: _Sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("disease", nargs="?", help="a disease CURIE of the corpus")
-    p.add_argument("--phenotypes", action="append", default=[], metavar="HP:...", help="HPO terms")
+    p.add_argument(
+        "--phenotypes",
+        action="append",
+        default=[],
+        metavar="HP:...",
+        help="a patient's HPO terms, separated by commas or spaces (may be repeated)",
+    )
     p.add_argument(
         "--exclude", action="append", default=[], metavar="ID", help="leave out this disease"
     )

@@ -42,6 +42,7 @@ __all__ = [
     "corpus_from_store",
     "differential",
     "load_corpus",
+    "patient_phenotypes",
     "save_corpus",
     "store_corpus",
 ]
@@ -177,6 +178,35 @@ def _most_specific(terms: frozenset[str], corpus: Corpus, ic: Mapping[str, float
     for term in terms:
         covered.update(corpus.closure(corpus.parents.get(term, ())))
     return sorted(terms - covered, key=lambda t: (-ic.get(t, 0.0), t))
+
+
+def patient_phenotypes(corpus: Corpus, items: Iterable[str]) -> frozenset[str]:
+    """Return a patient's HPO terms as the corpus's CURIEs, refusing any it does not know.
+
+    :param items: CURIEs (``HP:0002028``) or HPO IRIs, with or without angle brackets
+    :raises ValueError: naming every item that is not a current term of the phenotypic
+        abnormality branch (a typo or an obsolete id would otherwise drop out of the ranking
+        without a word)
+    """
+    from ipexkg.identifiers import compress, normalize_curie
+
+    terms: set[str] = set()
+    unknown: list[str] = []
+    for item in items:
+        text = item.strip().removeprefix("<").removesuffix(">")
+        curie = compress(text) if "://" in text else normalize_curie(text) if ":" in text else text
+        if corpus.closure((curie,)):
+            terms.add(curie)
+        else:
+            unknown.append(item.strip())
+    if unknown:
+        raise ValueError(
+            "not current HPO phenotypic abnormality terms (HP:NNNNNNN below "
+            f"{PHENOTYPIC_ABNORMALITY} in hp.obo): {', '.join(unknown)}"
+        )
+    if not terms:
+        raise ValueError("no phenotypes given")
+    return frozenset(terms)
 
 
 def differential(

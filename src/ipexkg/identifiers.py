@@ -36,6 +36,7 @@ __all__ = [
     "expand",
     "normalize_curie",
     "prefix_map",
+    "split_identifiers",
 ]
 
 
@@ -89,6 +90,14 @@ def normalize_curie(curie: str) -> str:
         raise CurieError(f"{curie!r} is not a CURIE (expected PREFIX:ID)")
     prefix = prefix_map().synonyms.get(prefix, prefix)
     return f"{prefix}:{local}"
+
+
+_LIST_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def split_identifiers(text: str) -> list[str]:
+    """Split a list of CURIEs or IRIs written with commas, spaces or both between them."""
+    return [item for item in _LIST_SEPARATORS.split(text) if item]
 
 
 def check_curie(curie: str) -> str:

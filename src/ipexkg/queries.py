@@ -44,7 +44,13 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from ipexkg.errors import IpexkgError
-from ipexkg.identifiers import CurieError, expand, normalize_curie, prefix_map
+from ipexkg.identifiers import (
+    CurieError,
+    expand,
+    normalize_curie,
+    prefix_map,
+    split_identifiers,
+)
 from ipexkg.resources import query_dir
 
 if TYPE_CHECKING:
@@ -93,7 +99,6 @@ _DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
 # an absolute IRI as SPARQL's IRIREF allows it (no spaces, quotes, braces, pipes or angle brackets)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]+$")
 _CURIE_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*:\S+$")
-_LIST_SEPARATORS = re.compile(r"[\s,]+")
 _MAX_VALUE = 2000
 _EXPECTS = {
     "iri": "an IRI or CURIE",
@@ -388,7 +393,7 @@ def _parse_iri(text: str, where: str) -> URIRef:
 
 
 def _iri_list(text: str, where: str) -> Literal:
-    items = [item for item in _LIST_SEPARATORS.split(text) if item]
+    items = split_identifiers(text)
     if not items:
         raise ParameterError(f"{where}: expects {_EXPECTS['iris']}, got none")
     forms = dict.fromkeys(f"<{_parse_iri(item, where)}>" for item in items)
