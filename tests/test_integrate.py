@@ -328,6 +328,7 @@ def test_stored_patient_differential_ranks_as_the_python_differential(
     assert list(ranked) == [m.disease for m in expected]
     assert [r["coverage"] for r in ranked.values()] == pytest.approx([m.score for m in expected])
     assert [r["simgic"] for r in ranked.values()] == pytest.approx([m.simgic for m in expected])
+    assert {r["unused_terms"] for r in ranked.values()} == {0}  # every listed term is known
     closed, ic = corpus.closed()
     patient_closed = corpus.closure(terms)
     for candidate, row in ranked.items():
@@ -368,6 +369,16 @@ def test_stored_patient_differential_takes_the_list_in_any_spelling(
         phenotypes="HP:0002028,HP:0100651",
     )
     assert fewer.rows != answers[0]
+    # terms the corpus does not know (well formed, not in hp.obo; an inheritance term) change
+    # no score: the rows say how many there were
+    unknown = run_query(
+        "patient-phenotypic-differential",
+        store,
+        engine="oxigraph",
+        phenotypes=f"{spellings[0]},HP:9999999 HP:0000006",
+    )
+    assert [row[:-1] for row in unknown.rows] == [row[:-1] for row in answers[0]]
+    assert {row[-1] for row in unknown.rows} == {2}
     # on the command line the list may also come as repeated --param
     argv = ["query", "patient-phenotypic-differential", "--store", str(store_dir)]
     argv += ["--format", "csv"]
