@@ -21,6 +21,7 @@ from servers import Listener, free_port, ipexkg_command, start_server, stop_serv
 from ipexkg.queries import catalogue, run_query
 from ipexkg.results import format_result
 from ipexkg.store import open_store, package_store
+from ipexkg.web.safety import MAX_NESTING, MAX_OPERATORS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 TIME_LIMIT = 3
@@ -267,6 +268,60 @@ def test_malformed_query_gets_the_parser_message(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
     assert response.status_code == 400
     assert response.text.startswith("SPARQL syntax error: error at 1:")
+
+
+def test_nesting_and_operator_limits(client: httpx.Client) -> None:
+    # past them Oxigraph's parser overflowed its stack and killed the worker (503); at them the
+    # worker parses and answers
+    inner = MAX_NESTING - 1  # the WHERE clause's own brace is the first level
+    nested = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o " + "{" * inner + "}" * inner + " }"
+    assert client.post("/sparql", data={"query": nested}).status_code == 200
+    deeper = nested.replace("{" * inner, "{" * (inner + 1)).replace("}" * inner, "}" * (inner + 1))
+    response = client.post("/sparql", data={"query": deeper})
+    assert response.status_code == 400
+    assert response.text.startswith(f"the query nests brackets {MAX_NESTING + 1} deep;")
+    chained = "SELECT (1" + "+1" * MAX_OPERATORS + " AS ?x) {}"
+    answer = client.post("/sparql", data={"query": chained})
+    assert answer.status_code == 200
+    assert answer.json()["results"]["bindings"][0]["x"]["value"] == str(MAX_OPERATORS + 1)
+    negated = "ASK { FILTER(" + "!" * (MAX_OPERATORS + 2) + "true) }"
+    response = client.post("/sparql", data={"query": negated})
+    assert response.status_code == 400
+    assert f"has {MAX_OPERATORS + 2} operator characters" in response.text
+    assert _count(client) > 0
+
+
+def test_one_query_and_utf8_escapes_only(client: httpx.Client) -> None:
+    # two query= parameters by GET: before, the last one ran (200) while a form POST got a 400
+    both = [("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 2"), ("query", "ASK {}")]
+    response = client.get("/sparql", params=both)
+    assert (response.status_code, response.text) == (
+        400,
+        "give one query= parameter, not several\n",
+    )
+    # %FF decodes to no UTF-8 character: before, it became U+FFFD and the query ran
+    for url in ("/sparql?query=ASK%20%7B%7D%20%23%FF", "/queries/synonyms?scope=%FF"):
+        response = client.get(url)
+        assert (response.status_code, response.text) == (400, "the URL's %-escapes are not UTF-8\n")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = client.post("/sparql", content=b"query=ASK%20%7B%7D%23%FF", headers=form)
+    assert (response.status_code, response.text) == (400, "the form's %-escapes are not UTF-8\n")
+    # a UTF-8 escape is read: a comment holding e acute
+    assert client.get("/sparql?query=ASK%20%7B%7D%20%23%C3%A9").json()["boolean"] is True
+
+
+def test_head_answers_as_get(client: httpx.Client) -> None:
+    # before, HEAD /sparql was 415 while GET gave the service description
+    for accept in ("text/turtle", "text/html"):
+        get = client.get("/sparql", headers={"Accept": accept})
+        head = client.head("/sparql", headers={"Accept": accept})
+        assert (head.status_code, get.status_code) == (200, 200)
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert head.content == b""
+    head = client.head("/sparql", params={"query": "ASK {}"})
+    assert head.status_code == 200 and head.headers["content-type"].startswith(
+        "application/sparql-results+json"
+    )
 
 
 def test_no_query_in_a_post_is_400(client: httpx.Client) -> None:

@@ -25,15 +25,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ipexkg import __version__
 from ipexkg.namespaces import IPEXKG
@@ -185,16 +187,43 @@ def _service_description(request: Request, state: _State) -> Graph:
     return graph
 
 
+_ONE_QUERY = "give one query= parameter, not several"
+
+
+class _Utf8QueryString:
+    """Refuse (400) a URL whose query string is not UTF-8 once %-decoded, on every route.
+
+    Starlette would decode it with replacement characters: ``%FF`` would reach a query or a
+    parameter as U+FFFD instead of being refused.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            try:
+                unquote_to_bytes(scope.get("query_string", b"")).decode("utf-8")
+            except UnicodeDecodeError:
+                refusal = PlainTextResponse("the URL's %-escapes are not UTF-8\n", status_code=400)
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 async def _query_text(request: Request) -> tuple[str | None, list[str], list[str], bool]:
     """Return the query, default and named graphs of a protocol request, and if it came by GET."""
     settings: Settings = request.app.state.settings
     url_params = request.query_params
     defaults = url_params.getlist("default-graph-uri")
     named = url_params.getlist("named-graph-uri")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in url_params:
             raise Refusal(403, _READ_ONLY)
-        return url_params.get("query"), defaults, named, True
+        queries = url_params.getlist("query")
+        if len(queries) > 1:
+            raise Refusal(400, _ONE_QUERY)
+        return (queries[0] if queries else None), defaults, named, True
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == _SPARQL_UPDATE:
         raise Refusal(403, _READ_ONLY)
@@ -202,13 +231,16 @@ async def _query_text(request: Request) -> tuple[str | None, list[str], list[str
     if media == _SPARQL_QUERY:
         return _decode(body), defaults, named, False
     if media == _FORM:
-        form = parse_qsl(_decode(body), keep_blank_values=True)
+        try:
+            form = parse_qsl(_decode(body), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise Refusal(400, "the form's %-escapes are not UTF-8") from None
         keys = {k for k, _ in form}
         if "update" in keys:
             raise Refusal(403, _READ_ONLY)
         queries = [v for k, v in form if k == "query"]
         if len(queries) > 1:
-            raise Refusal(400, "give one query= parameter, not several")
+            raise Refusal(400, _ONE_QUERY)
         defaults += [v for k, v in form if k == "default-graph-uri"]
         named += [v for k, v in form if k == "named-graph-uri"]
         return (queries[0] if queries else None), defaults, named, False
@@ -224,7 +256,7 @@ async def sparql(request: Request) -> Response:
     state = _state(request)
     text, defaults, named, by_get = await _query_text(request)
     if text is None:
-        if request.method == "GET" and _wants_html(request, _GRAPH_OFFERS):
+        if request.method in ("GET", "HEAD") and _wants_html(request, _GRAPH_OFFERS):
             return _render(request, "sparql.html", query=catalogue()[_EXAMPLE].text, answer=None)
         if request.method == "POST":
             raise Refusal(400, "the request has no query= parameter")
@@ -418,6 +450,7 @@ def create_app(
             Route("/{path:path}", resource, name="resource"),
         ],
         exception_handlers={Refusal: _refused, Exception: _failed},
+        middleware=[Middleware(_Utf8QueryString)],
         lifespan=lifespan,
     )
     app.state.settings = settings

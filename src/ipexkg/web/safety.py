@@ -18,6 +18,8 @@ from ipexkg.engines import token_end
 from ipexkg.queries import QueryError
 
 __all__ = [
+    "MAX_NESTING",
+    "MAX_OPERATORS",
     "UPDATE_KEYWORDS",
     "Refusal",
     "check_dataset",
@@ -31,6 +33,14 @@ UPDATE_KEYWORDS = frozenset(
 )
 # keywords that also end a prefixed name glued to them (SERVICE:x, FROM:g)
 _WATCHED = UPDATE_KEYWORDS | {"SERVICE", "FROM", "NAMED"}
+#: the deepest nesting of brackets and the most operator characters a query may have: Oxigraph's
+#: parser recurses on both and overflows its stack (killing the worker) near 2,500 nested braces
+#: or 9,000 chained additions, within the length limit; the stored queries nest 15 deep and
+#: have 12 operators at the most
+MAX_NESTING = 100
+MAX_OPERATORS = 2000
+_OPENING, _CLOSING = "({[", ")}]"
+_OPERATORS = frozenset("!+-*/&|")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _PNAME_NS = re.compile(r"([A-Za-z][\w.-]*)?:")
@@ -129,6 +139,7 @@ def check_query(text: str, local_graphs: Collection[str] = ()) -> str:
     text = unescape_codepoints(text)
     prefixes: dict[str, str] = {}
     tokens = list(_tokens(text))
+    _check_size(tokens)
     for k, (kind, word) in enumerate(tokens):
         if kind != "word":
             continue
@@ -149,6 +160,32 @@ def check_query(text: str, local_graphs: Collection[str] = ()) -> str:
             named = tokens[k2] if k2 < len(tokens) else ("other", "")
             check_dataset(_resolve(named, prefixes), local_graphs, "FROM")
     return text
+
+
+def _check_size(tokens: list[tuple[str, str]]) -> None:
+    """Refuse a query nested deeper or with more operators than the engine parses safely."""
+    depth = deepest = operators = 0
+    for kind, token in tokens:
+        if kind != "other":
+            continue
+        if token in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in _CLOSING:
+            depth -= 1
+        elif token in _OPERATORS:
+            operators += 1
+    if deepest > MAX_NESTING:
+        raise Refusal(
+            400,
+            f"the query nests brackets {deepest} deep; this endpoint parses at most {MAX_NESTING}",
+        )
+    if operators > MAX_OPERATORS:
+        raise Refusal(
+            400,
+            f"the query has {operators} operator characters (! + - * / & |); this endpoint "
+            f"parses at most {MAX_OPERATORS}",
+        )
 
 
 def _resolve(token: tuple[str, str], prefixes: dict[str, str]) -> str:
