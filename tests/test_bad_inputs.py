@@ -272,12 +272,52 @@ CASES: dict[str, Case] = {
         2,
         ("remote JSON-LD @context",),
     ),
+    "jsonld-not-an-object": Case(
+        ("validate", "{bad}/string.jsonld"),
+        2,
+        ("string.jsonld: not a JSON-LD document: it holds a str",),
+    ),
+    # before, rdflib's AttributeError ("'int' object has no attribute 'find'") was the message
+    "jsonld-number-as-base": Case(
+        ("validate", "{bad}/number-base.jsonld"),
+        2,
+        ("number-base.jsonld: json-ld syntax error: not valid json-ld (a keyword or value",),
+    ),
+    # before, these validated as "conforms" with 0 triples, while an empty file was an error
+    "jsonld-only-scalars": Case(
+        ("validate", "{bad}/scalars.jsonld"), 2, ("scalars.jsonld: holds no RDF statements",)
+    ),
+    "turtle-no-statements": Case(
+        ("convert", "{bad}/no-statements.ttl", "{tmp}/x.nt"),
+        2,
+        ("no-statements.ttl: holds no RDF statements",),
+    ),
     "validate-missing-file": Case(("validate", "{tmp}/none.ttl"), 2, ("none.ttl: no such file",)),
     # queries
     "query-comments-only": Case(
         ("query", "--file", "{bad}/empty.rq"), 2, ("empty.rq: holds no query",)
     ),
     "query-update": Case(("query", "--file", "{bad}/update.rq"), 2, ("is a SPARQL update",)),
+    # an endless file: read up to a bound, not until memory runs out
+    "query-endless-file": Case(
+        ("query", "--file", "/dev/zero"), 2, ("/dev/zero: longer than 1,048,576 bytes",)
+    ),
+    "query-endpoint-graph-alone": Case(
+        ("query", "causal-gene", "--endpoint-graph", "http://example.org/g"),
+        2,
+        ("--endpoint-graph names a graph of --endpoint URL",),
+    ),
+    "query-missing-parameter": Case(
+        ("query", "publications-for-fact"),
+        2,
+        ("requires the parameter 'subject' (an IRI or CURIE; --param subject=VALUE",),
+    ),
+    # checked before anything is built or written: build takes no --param
+    "build-query-with-parameters": Case(
+        (*_BUILD, "--query", "publications-for-fact"),
+        2,
+        ("query 'publications-for-fact' needs parameters (subject, object)",),
+    ),
     **{
         f"query-{name}": Case(
             ("query", "--file", f"{{bad}}/{name}.rq", "--graph", "{bad}/labels.nt"),
@@ -408,3 +448,55 @@ def test_describe_prints_turtle_and_ascii_terminal_gets_escapes() -> None:
         assert "Traceback" not in proc.stderr
         # the ill-typed date gives one warning line, never a logged traceback
         assert all(line.startswith("warning: ") for line in proc.stderr.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("query", "causal-gene", "--timeout", "nan"), "--timeout: nan is not a number of seconds"),
+        (("query", "causal-gene", "--timeout", "inf"), "--timeout: inf is not a number of seconds"),
+        (("query", "causal-gene", "--timeout", "1e10"), "from 0 to 86400"),
+        (("query", "causal-gene", "--timeout", "-1"), "--timeout: -1 is not"),
+        (("query", "causal-gene", "--timeout", "soon"), "'soon' is not a number of seconds"),
+        (("query", "causal-gene", "--width", "-5"), "--width: -5 is not a whole number"),
+        (("differential", "OMIM:304790", "--top", "0"), "--top: 0 is not a whole number"),
+        (("serve", "--workers", "0"), "--workers: 0 is not a whole number from 1 to 64"),
+        (("serve", "--port", "99999"), "--port: 99999 is not a whole number from 1 to 65535"),
+        (("serve", "--timeout", "0"), "--timeout: 0 is not a number of seconds above 0"),
+        (("serve", "--max-rows", "-1"), "--max-rows: -1 is not a whole number"),
+        (("serve", "--max-query-chars", "x"), "--max-query-chars: 'x' is not a whole number"),
+    ],
+)
+def test_out_of_range_options_are_usage_errors(args: tuple[str, ...], needle: str) -> None:
+    # before, nan or inf crashed 'query' in its timer (exit 3), 1e10 overflowed it, -1 was
+    # taken, 'serve --workers 0' hung and --port 99999 printed uvicorn's traceback
+    done = subprocess.run(
+        [sys.executable, "-m", "ipexkg", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert needle in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_serve_names_an_address_it_cannot_listen_on() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        for host, reason in (("127.0.0.1", "in use"), ("256.1.1.1", "")):
+            done = subprocess.run(
+                [sys.executable, "-m", "ipexkg", "serve", "--host", host, "--port", str(port)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert done.returncode == 2, done.stderr
+            assert done.stderr.startswith(f"error: cannot serve on {host}:{port}: ")
+            assert reason in done.stderr and "Traceback" not in done.stderr

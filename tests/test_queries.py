@@ -234,6 +234,8 @@ PATIENT = "patient-phenotypic-differential"
         (PATIENT, {"phenotypes": 7}, "expects IRIs or CURIEs"),
         (PATIENT, {"phenotypes": "HP:0002028 <x> } #"}, "not an absolute IRI"),
         (PATIENT, {}, "requires the parameter 'phenotypes'"),
+        # a byte that is not UTF-8 reaches argv as a lone surrogate
+        ("synonyms", {"scope": "exact\udcff"}, "the value is not UTF-8 text"),
     ],
 )
 def test_bad_parameters_are_clear_errors(name: str, params: dict, message: str) -> None:

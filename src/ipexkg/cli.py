@@ -25,11 +25,47 @@ EXIT_BAD_INPUT = 2
 #: default time limit of ``query`` in seconds (building the graph takes a few)
 QUERY_TIMEOUT = 300.0
 
+#: the longest time limit a command accepts (a day): longer ones overflow the system's timers
+MAX_SECONDS = 86_400.0
+
 Handler = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
     from ipexkg.queries import StoredQuery
 
     _Sub = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """Return an argparse type: a whole number from ``low`` (to ``high``)."""
+    span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is not a whole number {span}")
+        return value
+
+    return parse
+
+
+def _seconds(*, zero: bool) -> Callable[[str], float]:
+    """Return an argparse type: seconds, finite, up to :data:`MAX_SECONDS` (0 if ``zero``)."""
+    span = f"from 0 to {MAX_SECONDS:g}" if zero else f"above 0 and at most {MAX_SECONDS:g}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        # "not <=" also refuses nan, which every comparison fails
+        if not (value >= 0 if zero else value > 0) or not value <= MAX_SECONDS:
+            raise argparse.ArgumentTypeError(f"{text} is not a number of seconds {span}")
+        return value
+
+    return parse
 
 
 def _print_error(error: IpexkgError) -> None:
@@ -82,6 +118,12 @@ def _check_build_args(args: argparse.Namespace) -> None:
         check_output_folder(args.out)
     if args.query and args.query not in catalogue():
         raise QueryError(f"no stored query named {args.query!r}; 'ipexkg query --list' lists them")
+    if args.query and catalogue()[args.query].required:
+        needs = ", ".join(catalogue()[args.query].required)
+        raise QueryError(
+            f"query {args.query!r} needs parameters ({needs}), which build does not take; "
+            f"build, then run 'ipexkg query {args.query} --param ...'"
+        )
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -193,6 +235,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
         raise QueryError(
             "give exactly one of: a query NAME, --list, --file FILE, --export-catalogue"
         )
+    if args.endpoint_graph and not args.endpoint:
+        raise QueryError("--endpoint-graph names a graph of --endpoint URL; give both or neither")
     if args.list:
         if args.format in GRAPH_FORMATS:
             raise QueryError(f"--list prints a table; use one of {FORMATS}")
@@ -314,11 +358,13 @@ def _add_query(sub: _Sub) -> None:
         help="query these RDF files instead of the graph built from the curated tables",
     )
     p.add_argument("--data", type=Path, default=None, help="build from this folder of tables")
-    p.add_argument("--width", type=int, default=60, help="cut table cells to this width (0: never)")
+    p.add_argument(
+        "--width", type=_whole(0), default=60, help="cut table cells to this width (0: never)"
+    )
     p.add_argument("--out", default=None, help="write the result to this file")
     p.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds(zero=True),
         default=QUERY_TIMEOUT,
         metavar="SECONDS",
         help=f"stop the query (loading included) after this long (default: {QUERY_TIMEOUT:g}; "
@@ -677,8 +723,9 @@ def _add_convert_hpoa(sub: _Sub) -> None:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from ipexkg.store import open_store, package_store
-    from ipexkg.web import Settings, serve
+    from ipexkg.web import Settings, check_address, serve
 
+    check_address(args.host, args.port)
     store = Path(args.store) if args.store else package_store()
     open_store(store)  # a clear error now rather than from every worker
     if args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -723,12 +770,16 @@ def _add_serve(sub: _Sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=_whole(1, 65535), default=8000, help="port (default: 8000)")
     p.add_argument("--store", default=None, metavar="DIR", help="an ipexkg store folder")
-    p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
-    p.add_argument("--max-rows", type=int, default=10_000, help="most result rows")
-    p.add_argument("--max-query-chars", type=int, default=20_000, help="longest query")
+    p.add_argument(
+        "--workers", type=_whole(1, 64), default=2, help="query worker processes (default: 2)"
+    )
+    p.add_argument(
+        "--timeout", type=_seconds(zero=False), default=10.0, help="seconds a query may run"
+    )
+    p.add_argument("--max-rows", type=_whole(1), default=10_000, help="most result rows")
+    p.add_argument("--max-query-chars", type=_whole(1), default=20_000, help="longest query")
     p.set_defaults(handler=_cmd_serve)
 
 
@@ -891,7 +942,7 @@ def _add_differential(sub: _Sub) -> None:
     p.add_argument(
         "--exclude", action="append", default=[], metavar="ID", help="leave out this disease"
     )
-    p.add_argument("--top", type=int, default=20, help="how many to list (default 20)")
+    p.add_argument("--top", type=_whole(1), default=20, help="how many to list (default 20)")
     p.add_argument("--store", metavar="DIR", default=None, help="the integrated store")
     p.add_argument(
         "--measure",

@@ -100,6 +100,8 @@ _DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]+$")
 _CURIE_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*:\S+$")
 _MAX_VALUE = 2000
+#: the largest query file read (the longest stored query is under 6 kB)
+MAX_QUERY_FILE_BYTES = 1 << 20
 _EXPECTS = {
     "iri": "an IRI or CURIE",
     "iris": "IRIs or CURIEs separated by commas or spaces",
@@ -255,7 +257,14 @@ def parse_stored_query(path: Path, kind: str | None = None, *, check: bool = Tru
     :raises QueryError: with the file name and the problem
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:  # a pipe or a device may be endless: read a bounded part
+            data = handle.read(MAX_QUERY_FILE_BYTES + 1)
+        if len(data) > MAX_QUERY_FILE_BYTES:
+            raise QueryError(
+                f"{path}: longer than {MAX_QUERY_FILE_BYTES:,} bytes; a query file holds one query"
+            )
+        # newlines as Path.read_text reads them
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"{path}: cannot read the query ({exc})") from None
     meta: dict[str, str] = {}
@@ -403,6 +412,11 @@ def _iri_list(text: str, where: str) -> Literal:
 def _parse_text(kind: str, text: str, where: str) -> Identifier:
     if len(text) > _MAX_VALUE:
         raise ParameterError(f"{where}: the value is longer than {_MAX_VALUE} characters")
+    if not text.isascii():
+        try:  # bytes that are not UTF-8 reach argv as lone surrogates
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParameterError(f"{where}: the value is not UTF-8 text") from None
     stripped = text.strip()
     if kind == "string":
         return Literal(text)
@@ -527,7 +541,8 @@ def bind_parameters(query: StoredQuery, params: Mapping[str, object]) -> dict[st
     if missing:
         raise ParameterError(
             f"query {query.name!r} requires the parameter {missing[0]!r} "
-            f"(give it with --param {missing[0]}=VALUE)"
+            f"({_EXPECTS[query.param_type(missing[0])]}; --param {missing[0]}=VALUE on the "
+            f"command line, ?{missing[0]}=VALUE over HTTP)"
         )
     return bindings
 

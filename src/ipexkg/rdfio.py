@@ -104,6 +104,11 @@ def _parse_jsonld(path: Path, text: str, graph: Graph, base: str) -> None:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}") from None
+    if not isinstance(document, (dict, list)):
+        raise InputError(
+            f"{path}: not a JSON-LD document: it holds a {type(document).__name__}, not an "
+            "object or an array of objects"
+        )
     remote = _remote_contexts(document)
     if remote:
         raise InputError(
@@ -174,12 +179,21 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Dataset:
         raise InputError(f"{path}:{line}:{col}: {fmt} syntax error: {why}") from None
     except ParserError:
         raise InputError(_line_of_bad_statement(path, text, fmt)) from None
+    except (TypeError, AttributeError, NameError, KeyError, IndexError) as exc:
+        # the JSON-LD reader trips over a keyword with a value of the wrong type ("@base": 5):
+        # its message names Python internals, not the document
+        raise InputError(
+            f"{path}: {fmt} syntax error: not valid {fmt} (a keyword or value of the wrong "
+            f"type; rdflib's reader failed with {type(exc).__name__})"
+        ) from None
     except Exception as exc:
         xml_line = getattr(exc, "getLineNumber", lambda: None)()
         xml_col = getattr(exc, "getColumnNumber", lambda: None)()
         where = f"{path}:{xml_line}:{(xml_col or 0) + 1}" if xml_line else str(path)
         message = str(exc).split(": ", 1)[-1] if xml_line else str(exc)
         raise InputError(f"{where}: {fmt} syntax error: {message}") from None
+    if next(iter(dataset.quads((None, None, None, None))), None) is None:
+        raise InputError(f"{path}: holds no RDF statements ({fmt} that reads as nothing)")
     return dataset
 
 
