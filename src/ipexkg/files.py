@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -27,6 +28,7 @@ __all__ = [
     "check_output_folder",
     "replace_folder",
     "write_bytes_atomic",
+    "write_files_atomic",
     "write_text_atomic",
 ]
 
@@ -65,34 +67,88 @@ def _remove_dead_temporaries(path: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that the file is either complete or untouched.
+def _target(path: Path) -> tuple[Path, int]:
+    """Return the file to replace for ``path`` and the permissions to give it.
 
-    The file gets the permissions of any new file (0666 less the umask), not the owner-only
-    0600 of the temporary file it is written to first (``.NAME.PID.XXXX.tmp``, beside it; one
-    left by a killed writer is removed by the next write of the same file).
+    A symbolic link is written through (the link stays, the file it names is replaced); an
+    existing file keeps its permissions, a new one gets those of any new file (0666 less the
+    umask).
 
-    :raises OutputError: naming ``path`` (never the temporary file) when it cannot be written
+    :raises OutputError: when ``path`` is a device, a pipe, a socket or a folder (replacing
+        one by a file would be a surprise, as ``--out /dev/full`` used to be)
     """
+    target = path.resolve() if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_dead_temporaries(path)
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return target, 0o666 & ~_umask()
+    except OSError as exc:
+        raise _output_error(path, exc) from None
+    if not stat.S_ISREG(mode):
+        raise OutputError(
+            f"{path}: is not a regular file (a folder, device, pipe or socket); refusing to "
+            "replace it"
+        )
+    return target, stat.S_IMODE(mode)
+
+
+def _write_temporary(path: Path, data: bytes) -> tuple[Path, Path]:
+    """Write ``data`` beside the file ``path`` names; return (that file, the temporary file)."""
+    target, mode = _target(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_dead_temporaries(target)
         fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
         )
     except OSError as exc:
         raise _output_error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            os.fchmod(handle.fileno(), 0o666 & ~_umask())
-        os.replace(tmp, path)
+            os.fchmod(handle.fileno(), mode)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise _output_error(path, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return target, Path(tmp)
+
+
+def write_files_atomic(files: Mapping[Path, bytes]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Every temporary file is written first (``.NAME.PID.XXXX.tmp``, beside its file; one left by
+    a killed writer is removed by the next write of the same file); only when all are complete
+    are they renamed into place, and a rename in a folder that took a temporary file does not
+    fail short of the disk itself failing.
+
+    :raises OutputError: naming the file (never the temporary one) that cannot be written
+    """
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            written.append(_write_temporary(path, data))
+        for target, tmp in written:
+            os.replace(tmp, target)
+    except OSError as exc:
+        failed = next((t for t, tmp in written if tmp.exists()), Path("?"))
+        raise _output_error(failed, exc) from None
+    finally:
+        for _, tmp in written:
+            tmp.unlink(missing_ok=True)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that the file is either complete or untouched.
+
+    The rules of :func:`write_files_atomic` and :func:`_target` apply: a link is written
+    through, a device or a folder is refused, an existing file keeps its permissions.
+
+    :raises OutputError: naming ``path`` (never the temporary file) when it cannot be written
+    """
+    write_files_atomic({path: data})
 
 
 def write_text_atomic(path: Path, text: str) -> None:

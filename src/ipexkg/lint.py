@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipexkg.curation import Problem, Table, canonical_text, read_dataset
-from ipexkg.files import write_text_atomic
+from ipexkg.files import write_files_atomic
 from ipexkg.resources import data_dir
 from ipexkg.review import check_reviews, read_reviews
 
@@ -33,8 +33,10 @@ def _display(table: Table, root: Path) -> str:
 def _not_canonical(tables: Mapping[str, Table], root: Path) -> list[tuple[Table, str]]:
     found = []
     for table in tables.values():
-        try:
-            current = table.path.read_text(encoding="utf-8")
+        if not table.path.is_file():  # a pipe or a device: reading already reported it
+            continue
+        try:  # bytes, not read_text: that would read CRLF line ends as LF
+            current = table.path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         if current != canonical_text(table):
@@ -62,9 +64,9 @@ def lint(root: Path | None = None, fix: bool = True) -> LintReport:
         review_problems.extend(check_reviews(dataset, readable))
     problems.extend(review_problems)
     unsorted = _not_canonical(dataset.tables, root) + _not_canonical(reviews, root)
-    if fix and not problems:
-        for table, _ in unsorted:
-            write_text_atomic(table.path, canonical_text(table))
+    if fix and not problems and unsorted:
+        # all files or none: one that cannot be written leaves every table as it was
+        write_files_atomic({t.path: canonical_text(t).encode("utf-8") for t, _ in unsorted})
     rows = sum(len(t.rows) for t in dataset.tables.values())
     reviewed = sum(len(t.rows) for t in reviews.values())
     return LintReport(
