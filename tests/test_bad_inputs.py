@@ -103,6 +103,18 @@ def _reversed_row(predicate: str) -> Callable[[Path], str]:
     return apply
 
 
+def _pipe(name: str) -> Callable[[Path], str]:
+    """Put a named pipe where ``name`` is (a table of data/, or a file beside data/)."""
+
+    def apply(data: Path) -> str:
+        path = data / f"{name}.tsv" if "." not in name else data.parent / name
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+        return name
+
+    return apply
+
+
 @dataclass(frozen=True)
 class Case:
     """One bad input: the command, how to make the input, the exit status and the message."""
@@ -116,6 +128,8 @@ class Case:
 
 _TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 _BUILD = ("build", "--data", "{data}", "--out", "{out}")
+# port 9 (discard): nothing may be sent there, every case is refused before
+_LOAD = ("load", "--endpoint", "http://127.0.0.1:9/", "--file", "{bad}/labels.nt")
 
 CASES: dict[str, Case] = {
     # class 1: cells that would become invalid IRIs or ill-typed literals
@@ -292,6 +306,48 @@ CASES: dict[str, Case] = {
         2,
         ("no-statements.ttl: holds no RDF statements",),
     ),
+    # a pipe would block the reader and a device may never end: neither is read (before, a pipe
+    # hung and /dev/zero ran out of memory)
+    "rdf-input-is-a-pipe": Case(
+        ("convert", "{tmp}/pipe.nt", "{tmp}/x.ttl"),
+        2,
+        ("is not a regular file (a folder, device, pipe or socket)",),
+        _pipe("pipe.nt"),
+    ),
+    "rdf-input-is-a-device": Case(
+        ("diff", "/dev/zero", "{bad}/labels.nt"), 2, ("/dev/zero: is not a regular file",)
+    ),
+    "table-is-a-pipe": Case(
+        ("lint", "--check", "--data", "{data}"),
+        2,
+        ("not a regular file (a device, pipe or socket)",),
+        _pipe("curators"),
+    ),
+    "diff-missing-file": Case(
+        ("diff", "{tmp}/none", "{bad}/labels.nt"), 2, ("none: no such file",)
+    ),
+    # load checks the file, the graph and the URL before it sends anything (before, garbage was
+    # uploaded with exit 0, and a malformed URL was an internal error)
+    "load-unreadable-file": Case(
+        ("load", "--endpoint", "http://127.0.0.1:9/", "--file", "{bad}/brace-iri.ttl"),
+        2,
+        ("brace-iri.ttl: syntax error", "Invalid IRI code point '{'"),
+    ),
+    "load-graph-not-an-iri": Case(
+        (*_LOAD, "--graph", "not an iri"),
+        2,
+        ("--graph 'not an iri': not an absolute IRI",),
+    ),
+    "load-malformed-url": Case(
+        ("load", "--endpoint", "http://[::1", "--file", "{bad}/labels.nt"),
+        2,
+        ("http://[::1: not a valid endpoint URL",),
+    ),
+    "query-endpoint-not-http": Case(
+        ("query", "causal-gene", "--endpoint", "ftp://example.org/sparql"),
+        2,
+        ("ftp://example.org/sparql: not an http:// or https:// URL",),
+    ),
     "validate-missing-file": Case(("validate", "{tmp}/none.ttl"), 2, ("none.ttl: no such file",)),
     # queries
     "query-comments-only": Case(
@@ -465,6 +521,9 @@ def test_describe_prints_turtle_and_ascii_terminal_gets_escapes() -> None:
         (("serve", "--timeout", "0"), "--timeout: 0 is not a number of seconds above 0"),
         (("serve", "--max-rows", "-1"), "--max-rows: -1 is not a whole number"),
         (("serve", "--max-query-chars", "x"), "--max-query-chars: 'x' is not a whole number"),
+        # an empty name used to mean the default store (integrate filled the user's cache)
+        (("query", "causal-gene", "--store", ""), "--store: the folder name is empty"),
+        (("integrate", "hpo", "--store", " "), "--store: the folder name is empty"),
     ],
 )
 def test_out_of_range_options_are_usage_errors(args: tuple[str, ...], needle: str) -> None:
@@ -500,3 +559,16 @@ def test_serve_names_an_address_it_cannot_listen_on() -> None:
             assert done.returncode == 2, done.stderr
             assert done.stderr.startswith(f"error: cannot serve on {host}:{port}: ")
             assert reason in done.stderr and "Traceback" not in done.stderr
+
+
+def test_lint_finds_and_rewrites_crlf_line_ends(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    table = data / "phenotypes.tsv"
+    canonical = table.read_bytes()
+    table.write_bytes(canonical.replace(b"\n", b"\r\n"))
+    # before, lint --check read the file with newline translation and said "ok"
+    assert main(["lint", "--check", "--data", str(data)]) == 1
+    assert "not in canonical form: data/phenotypes.tsv" in capsys.readouterr().err
+    assert main(["lint", "--data", str(data)]) == 0
+    assert table.read_bytes() == canonical

@@ -68,6 +68,13 @@ def _seconds(*, zero: bool) -> Callable[[str], float]:
     return parse
 
 
+def _folder(text: str) -> str:
+    """An argparse type: a folder name, not empty (an empty one would mean the default)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the folder name is empty")
+    return text
+
+
 def _print_error(error: IpexkgError) -> None:
     problems = getattr(error, "problems", None)
     if problems:
@@ -197,9 +204,16 @@ def _package_store_path(args: argparse.Namespace) -> Path | None:
 def _query_source(args: argparse.Namespace, package: Path | None):  # type: ignore[no-untyped-def]
     """Return what the query runs on: an Oxigraph store (cached or given) or an rdflib graph."""
     if package is not None:
+        from ipexkg.errors import InputError
         from ipexkg.store import open_store
 
-        return open_store(package)
+        try:
+            return open_store(package)
+        except InputError as exc:
+            raise InputError(
+                f"{exc}; it is ipexkg's cache of the package graph: delete that folder and run "
+                "again to rebuild it"
+            ) from None
     if args.store:
         if args.engine == "rdflib" or args.graph:
             raise IpexkgError("--store runs on Oxigraph; leave out --engine rdflib and --graph")
@@ -348,6 +362,7 @@ def _add_query(sub: _Sub) -> None:
         "--store",
         metavar="DIR",
         default=None,
+        type=_folder,
         help="query this on-disk store (e.g. one written by 'ipexkg integrate hpo')",
     )
     p.add_argument(
@@ -412,7 +427,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             from ipexkg.integrate import validate_curated
             from ipexkg.store import open_store
 
-            result = validate_curated(open_store(Path(args.store)))
+            result = validate_curated(open_store(Path(args.store)), Path(args.store))
         elif args.files:
             result = validate_graph(read_graph(args.files))
         else:
@@ -580,6 +595,7 @@ def _add_validate(sub: _Sub) -> None:
         "--store",
         metavar="DIR",
         default=None,
+        type=_folder,
         help="check the curated facts inside an 'ipexkg integrate hpo' store",
     )
     p.set_defaults(handler=_cmd_validate)
@@ -771,7 +787,9 @@ def _add_serve(sub: _Sub) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=_whole(1, 65535), default=8000, help="port (default: 8000)")
-    p.add_argument("--store", default=None, metavar="DIR", help="an ipexkg store folder")
+    p.add_argument(
+        "--store", default=None, metavar="DIR", type=_folder, help="an ipexkg store folder"
+    )
     p.add_argument(
         "--workers", type=_whole(1, 64), default=2, help="query worker processes (default: 2)"
     )
@@ -792,6 +810,13 @@ def _cmd_load(args: argparse.Namespace) -> int:
         if media is None:
             print(f"error: {path}: load takes .nt or .ttl files", file=sys.stderr)
             return EXIT_BAD_INPUT
+        from ipexkg.engines import load_oxigraph
+        from ipexkg.rdfio import read_rdf
+
+        # what a store would refuse or keep as garbage is refused here: read_rdf names an
+        # empty or binary file, Oxigraph checks every IRI as a store does
+        read_rdf(path)
+        load_oxigraph([path])
         data = path.read_bytes()
     else:
         from ipexkg.build import build_graph
@@ -858,7 +883,11 @@ def _add_integrate(sub: _Sub) -> None:
     )
     p.add_argument("source", choices=("hpo",), help="what to merge with (hpo)")
     p.add_argument(
-        "--store", metavar="DIR", default=None, help="the store folder (default: in the cache)"
+        "--store",
+        metavar="DIR",
+        default=None,
+        type=_folder,
+        help="the store folder (default: in the cache)",
     )
     p.set_defaults(handler=_cmd_integrate)
 
@@ -943,7 +972,9 @@ def _add_differential(sub: _Sub) -> None:
         "--exclude", action="append", default=[], metavar="ID", help="leave out this disease"
     )
     p.add_argument("--top", type=_whole(1), default=20, help="how many to list (default 20)")
-    p.add_argument("--store", metavar="DIR", default=None, help="the integrated store")
+    p.add_argument(
+        "--store", metavar="DIR", default=None, type=_folder, help="the integrated store"
+    )
     p.add_argument(
         "--measure",
         choices=MEASURES,

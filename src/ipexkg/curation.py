@@ -439,6 +439,9 @@ def _unreadable(display: str, line: int, message: str, fix: str | None = None) -
 def _decode(path: Path, display: str) -> tuple[list[str], list[Problem]]:
     """Return the lines of a table (split on LF only, as TSV is), or why it cannot be read."""
     try:
+        if path.exists() and not path.is_file() and not path.is_dir():
+            # a pipe would block, a device may never end (a folder gets the system's message)
+            return [], _unreadable(display, 0, "not a regular file (a device, pipe or socket)")
         size = path.stat().st_size
         if size > MAX_TABLE_BYTES:
             return [], _unreadable(

@@ -37,6 +37,20 @@ class EndpointError(IpexkgError):
     """An endpoint that cannot be reached, refuses a request or answers something unreadable."""
 
 
+def _request(method: str, url: str, **options: object) -> httpx.Request:
+    """Build a request to ``url``, an http(s) URL.
+
+    :raises EndpointError: for a URL that is not one (``http://[::1``, ``ftp://...``)
+    """
+    try:
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise EndpointError(f"{url}: not an http:// or https:// URL of an endpoint")
+        return httpx.Request(method, parsed, **options)  # type: ignore[arg-type]
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise EndpointError(f"{url}: not a valid endpoint URL ({exc})") from None
+
+
 def _send(request: httpx.Request, timeout: float) -> httpx.Response:
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True) as client:
@@ -69,7 +83,7 @@ def remote_query(
         form["default-graph-uri"] = graph
     graph_like = query.form in ("CONSTRUCT", "DESCRIBE")
     accept = _GRAPH_ACCEPT if graph_like else _RESULTS_JSON
-    request = httpx.Request("POST", endpoint, data=form, headers={"Accept": accept})
+    request = _request("POST", endpoint, data=form, headers={"Accept": accept})
     response = _send(request, timeout)
     media = response.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
@@ -99,10 +113,16 @@ def upload_graph(
         ``.../sparql-graph-crud``; Fuseki: ``.../dataset/data``)
     :param graph: the named graph to write; None writes the default graph
     :param replace: PUT (replace the graph) rather than POST (add to it)
-    :raises EndpointError: when the store cannot be reached or refuses
+    :raises EndpointError: when the store cannot be reached or refuses, or ``graph`` is not an
+        absolute IRI
     """
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as exc:
+            raise EndpointError(f"--graph {graph!r}: not an absolute IRI ({exc})") from None
     params = {"graph": graph} if graph else {"default": ""}
-    request = httpx.Request(
+    request = _request(
         "PUT" if replace else "POST",
         store_url,
         params=params,
