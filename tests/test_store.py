@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from ipexkg.errors import InputError
+from ipexkg.errors import InputError, OutputError
 from ipexkg.queries import catalogue, parse_stored_query, run_query
 from ipexkg.results import format_result
 from ipexkg.store import cache_key, open_store, package_store, write_store
@@ -107,3 +107,45 @@ def test_cached_store_gives_the_golden_answers(name: str, case: str, cached: Pat
     suffix = "" if case == "all" else "--example"
     ext = "ttl" if query.form == "CONSTRUCT" else "tsv"
     assert text == (_GOLDEN / f"{name}{suffix}.{ext}").read_text(encoding="utf-8")
+
+
+def test_a_damaged_store_is_a_clear_error(tmp_path: Path) -> None:
+    quad = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+    store = write_store(tmp_path / "s", [quad])
+    (store / "oxigraph" / "CURRENT").write_text("junk", encoding="utf-8")
+    # before: "internal error ... RuntimeError: Corruption", exit 3
+    with pytest.raises(InputError, match=r"s: cannot open the Oxigraph store: Corruption"):
+        open_store(store)
+
+
+def test_a_cached_store_without_its_marker_is_built_again(tmp_path: Path, cached: Path) -> None:
+    cache = tmp_path / "cache"
+    first = package_store(cache)
+    (first / "ipexkg-store.txt").unlink()
+    # before, the rename of the new copy failed on the old folder and named a temporary folder
+    again = package_store(cache)
+    assert again == first and len(open_store(again)) == len(open_store(cached))
+    assert [p.name for p in cache.iterdir()] == [first.name]
+
+
+def test_the_package_store_is_not_taken_for_an_integrated_one(cached: Path) -> None:
+    from ipexkg.differential import CORPUS_FILE, store_corpus
+    from ipexkg.integrate import validate_curated
+
+    # before, 'validate --store' on it said "conforms" with 0 triples checked, and the
+    # differential ranked nothing and wrote its corpus file into the read-only store
+    with pytest.raises(InputError, match="holds no curated graph"):
+        validate_curated(open_store(cached), cached)
+    with pytest.raises(InputError, match="not a store that 'ipexkg integrate hpo"):
+        store_corpus(cached)
+    assert not (cached / CORPUS_FILE).exists()
+
+
+def test_an_unwritable_store_folder_is_named_not_its_temporary(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("", encoding="utf-8")
+    # before: "afile/.sub.XXXX.tmp: File exists"
+    with pytest.raises(OutputError, match=r"afile/sub: cannot write the store \(.*afile is a file"):
+        write_store(blocker / "sub", [])
+    with pytest.raises(OutputError, match=r"it is ipexkg's cache: set IPEXKG_CACHE_DIR"):
+        package_store(blocker)

@@ -472,6 +472,7 @@ def store_corpus(folder: Path, store: ox.Store | None = None) -> Corpus:
     is writable.
 
     :param store: the store, already open; opened read-only when needed if not given
+    :raises InputError: when the folder holds a store that ``integrate`` did not write
     """
     saved = load_corpus(folder / CORPUS_FILE)
     if saved is not None:
@@ -481,6 +482,9 @@ def store_corpus(folder: Path, store: ox.Store | None = None) -> Corpus:
 
         store = open_store(folder)
     from ipexkg.errors import OutputError
+    from ipexkg.integrate import require_integrated
+
+    require_integrated(store, folder)  # before anything is written into the folder
 
     corpus = corpus_from_store(store)
     try:

@@ -54,6 +54,7 @@ __all__ = [
     "default_hpo_store",
     "information_content_quads",
     "integrate_hpo",
+    "require_integrated",
     "validate_curated",
 ]
 
@@ -92,6 +93,23 @@ def _infores_iri() -> str:
 CURATED_GRAPH = "https://w3id.org/ipexkg/graph/curated"
 
 
+def require_integrated(store: ox.Store, where: object = "the store") -> None:
+    """Check that ``store`` is one :func:`integrate_hpo` wrote (it holds the curated graph).
+
+    The package's own cached store is a valid store too, but holds neither the curated named
+    graph nor the corpus: validating it "inside" would check nothing and rank nothing.
+
+    :raises InputError: naming ``where`` (the store folder)
+    """
+    if not store.contains_named_graph(ox.NamedNode(CURATED_GRAPH)):
+        from ipexkg.errors import InputError
+
+        raise InputError(
+            f"{where}: holds no curated graph <{CURATED_GRAPH}>, so it is not a store that "
+            "'ipexkg integrate hpo --store DIR' wrote"
+        )
+
+
 def curated_facts(store: ox.Store) -> Graph:
     """Return the curated facts of an integrated store as an rdflib graph to validate.
 
@@ -110,14 +128,17 @@ def curated_facts(store: ox.Store) -> Graph:
     return graph
 
 
-def validate_curated(store: ox.Store) -> ValidationResult:
+def validate_curated(store: ox.Store, where: object = "the store") -> ValidationResult:
     """Validate the curated facts of an integrated store with the package's shapes and QC.
 
     pySHACL checks :func:`curated_facts`; the QC queries run in the store itself, on the
     curated named graph, so nothing is copied back into Oxigraph.
+
+    :raises InputError: when the store is not an integrated one (:func:`require_integrated`)
     """
     from ipexkg.validate import validate_graph
 
+    require_integrated(store, where)
     return validate_graph(curated_facts(store), qc_on=(store, CURATED_GRAPH))
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ipexkg import __version__
-from ipexkg.errors import InputError
+from ipexkg.errors import InputError, OutputError
 from ipexkg.resources import top_level_dir
 
 __all__ = [
@@ -98,8 +98,13 @@ def write_store(
     :param note: a line kept in the marker file (what the store holds)
     :return: ``path``; if another process wrote it meanwhile, its store is kept
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:  # name the store, not the temporary folder beside it
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else exc.strerror or str(exc)
+        raise OutputError(f"{path}: cannot write the store ({reason})") from None
     try:
         store = ox.Store(str(tmp / "oxigraph"))
         if callable(fill):
@@ -144,8 +149,15 @@ def package_store(cache_dir: Path | None = None, *, data: Path | None = None) ->
     final = root / f"package-{cache_key(data)}"
     if is_store(final):
         return final
+    if final.is_dir():  # its marker went missing, so it cannot be trusted: built again
+        shutil.rmtree(final)
     quads = _package_quads(data)
-    return write_store(final, quads, note="the package graph built from its tables")
+    try:
+        return write_store(final, quads, note="the package graph built from its tables")
+    except OutputError as exc:
+        raise OutputError(
+            f"{exc}; it is ipexkg's cache: set {CACHE_ENV} to a folder it may write"
+        ) from None
 
 
 def open_store(path: Path) -> ox.Store:
@@ -162,5 +174,5 @@ def open_store(path: Path) -> ox.Store:
         )
     try:
         return ox.Store.read_only(str(path / "oxigraph"))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports damage as RuntimeError
         raise InputError(f"{path}: cannot open the Oxigraph store: {exc}") from None
