@@ -524,6 +524,10 @@ def test_describe_prints_turtle_and_ascii_terminal_gets_escapes() -> None:
         # an empty name used to mean the default store (integrate filled the user's cache)
         (("query", "causal-gene", "--store", ""), "--store: the folder name is empty"),
         (("integrate", "hpo", "--store", " "), "--store: the folder name is empty"),
+        # Path("") is the current folder: lint read "/curators.tsv" and eight more, card wrote "."
+        (("lint", "--data", ""), "--data: the folder name is empty"),
+        (("card", "--out", ""), "--out: the file name is empty"),
+        (("query", "--export-catalogue", ""), "--export-catalogue: the file name is empty"),
     ],
 )
 def test_out_of_range_options_are_usage_errors(args: tuple[str, ...], needle: str) -> None:

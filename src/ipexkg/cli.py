@@ -75,6 +75,18 @@ def _folder(text: str) -> str:
     return text
 
 
+def _folder_path(text: str) -> Path:
+    """An argparse type: a folder, not empty (``Path("")`` would be the current folder)."""
+    return Path(_folder(text))
+
+
+def _file_name(text: str) -> str:
+    """An argparse type: an output file name, not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the file name is empty")
+    return text
+
+
 def _print_error(error: IpexkgError) -> None:
     problems = getattr(error, "problems", None)
     if problems:
@@ -372,11 +384,13 @@ def _add_query(sub: _Sub) -> None:
         metavar="FILE",
         help="query these RDF files instead of the graph built from the curated tables",
     )
-    p.add_argument("--data", type=Path, default=None, help="build from this folder of tables")
+    p.add_argument(
+        "--data", type=_folder_path, default=None, help="build from this folder of tables"
+    )
     p.add_argument(
         "--width", type=_whole(0), default=60, help="cut table cells to this width (0: never)"
     )
-    p.add_argument("--out", default=None, help="write the result to this file")
+    p.add_argument("--out", default=None, type=_file_name, help="write the result to this file")
     p.add_argument(
         "--timeout",
         type=_seconds(zero=True),
@@ -388,6 +402,7 @@ def _add_query(sub: _Sub) -> None:
     p.add_argument(
         "--export-catalogue",
         metavar="FILE",
+        type=_file_name,
         default=None,
         help="write the catalogue as SIB sparql-examples Turtle",
     )
@@ -542,7 +557,7 @@ def _add_build(sub: _Sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--out", default="build", help="output folder (default: build)")
-    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.add_argument("--data", type=_folder_path, default=None, help="folder of curated tables")
     p.add_argument(
         "--query",
         default="curative-treatment",
@@ -563,7 +578,7 @@ def _add_lint(sub: _Sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--check", action="store_true", help="only check; exit 1 if not canonical")
-    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.add_argument("--data", type=_folder_path, default=None, help="folder of curated tables")
     p.set_defaults(handler=_cmd_lint)
 
 
@@ -590,7 +605,9 @@ def _add_validate(sub: _Sub) -> None:
         help="text: readable report (default); json, ttl: the sh:ValidationReport graph as "
         "JSON-LD or Turtle, with the summary line on stderr",
     )
-    p.add_argument("--data", type=Path, default=None, help="folder of curated tables (no FILE)")
+    p.add_argument(
+        "--data", type=_folder_path, default=None, help="folder of curated tables (no FILE)"
+    )
     p.add_argument(
         "--store",
         metavar="DIR",
@@ -632,7 +649,7 @@ def _add_export(sub: _Sub) -> None:
         help="JSON-LD document form (default: compact, context inline, with the expanded "
         "document and ipexkg.context.jsonld beside it)",
     )
-    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.add_argument("--data", type=_folder_path, default=None, help="folder of curated tables")
     p.set_defaults(handler=_cmd_export)
 
 
@@ -647,7 +664,7 @@ def _add_release(sub: _Sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--out", default="release", help="output folder (default: release)")
-    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.add_argument("--data", type=_folder_path, default=None, help="folder of curated tables")
     p.add_argument(
         "--previous",
         type=Path,
@@ -1010,8 +1027,8 @@ def _add_card(sub: _Sub) -> None:
         epilog="examples:\n  ipexkg card --out build/ipexkg.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--out", default="build/ipexkg.html", help="output file")
-    p.add_argument("--data", type=Path, default=None, help="folder of curated tables")
+    p.add_argument("--out", default="build/ipexkg.html", type=_file_name, help="output file")
+    p.add_argument("--data", type=_folder_path, default=None, help="folder of curated tables")
     p.set_defaults(handler=_cmd_card)
 
 
