@@ -68,23 +68,25 @@ def _seconds(*, zero: bool) -> Callable[[str], float]:
     return parse
 
 
-def _folder(text: str) -> str:
-    """An argparse type: a folder name, not empty (an empty one would mean the default)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("the folder name is empty")
-    return text
+def _named(what: str) -> Callable[[str], str]:
+    """Return an argparse type: a ``what`` name that is not empty (an empty folder name would
+    mean the default, and ``Path("")`` the current folder)."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"the {what} name is empty")
+        return text
+
+    return parse
+
+
+_folder = _named("folder")
+_file_name = _named("file")
 
 
 def _folder_path(text: str) -> Path:
-    """An argparse type: a folder, not empty (``Path("")`` would be the current folder)."""
+    """An argparse type: a folder (:data:`_folder`) as a path."""
     return Path(_folder(text))
-
-
-def _file_name(text: str) -> str:
-    """An argparse type: an output file name, not empty."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("the file name is empty")
-    return text
 
 
 def _print_error(error: IpexkgError) -> None:
@@ -135,10 +137,11 @@ def _check_build_args(args: argparse.Namespace) -> None:
 
     if not args.no_export:
         check_output_folder(args.out)
-    if args.query and args.query not in catalogue():
+    query = catalogue().get(args.query) if args.query else None
+    if args.query and query is None:
         raise QueryError(f"no stored query named {args.query!r}; 'ipexkg query --list' lists them")
-    if args.query and catalogue()[args.query].required:
-        needs = ", ".join(catalogue()[args.query].required)
+    if query is not None and query.required:
+        needs = ", ".join(query.required)
         raise QueryError(
             f"query {args.query!r} needs parameters ({needs}), which build does not take; "
             f"build, then run 'ipexkg query {args.query} --param ...'"

@@ -162,13 +162,14 @@ def load_oxigraph(paths: list[Path]) -> ox.Store:
 
     :raises InputError: for a missing file, an unsupported extension or a syntax error
     """
+    from ipexkg.files import check_input_file
+
     store = ox.Store()
     for path in paths:
         fmt = _OX_FORMATS.get(path.suffix.lower())
         if fmt is None:
             raise InputError(f"{path}: Oxigraph reads {', '.join(sorted(_OX_FORMATS))} files here")
-        if path.exists() and not path.is_file():  # a pipe would block, a device never end
-            raise InputError(f"{path}: is not a regular file (a folder, device, pipe or socket)")
+        check_input_file(path)
         base = path.resolve().as_uri()  # relative IRIs resolve against the file, as in rdflib
         try:
             if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):

@@ -21,10 +21,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from ipexkg.errors import OutputError
+from ipexkg.errors import InputError, OutputError
 
 __all__ = [
     "PAUSE_ENV",
+    "check_input_file",
     "check_output_folder",
     "replace_folder",
     "write_bytes_atomic",
@@ -65,6 +66,18 @@ def _remove_dead_temporaries(path: Path) -> None:
         pid = tmp.name[len(path.name) + 2 :].split(".", 1)[0]
         if pid.isascii() and pid.isdigit() and not _alive(int(pid)):
             tmp.unlink(missing_ok=True)
+
+
+def check_input_file(path: Path) -> None:
+    """Check that ``path`` is a file to read: it exists and is a regular file.
+
+    :raises InputError: for a missing path, or a folder, device, pipe or socket (a pipe would
+        block its reader, a device such as ``/dev/zero`` may never end)
+    """
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: is not a regular file (a folder, device, pipe or socket)")
 
 
 def _target(path: Path) -> tuple[Path, int]:
@@ -131,10 +144,10 @@ def write_files_atomic(files: Mapping[Path, bytes]) -> None:
         for path, data in files.items():
             written.append(_write_temporary(path, data))
         for target, tmp in written:
-            os.replace(tmp, target)
-    except OSError as exc:
-        failed = next((t for t, tmp in written if tmp.exists()), Path("?"))
-        raise _output_error(failed, exc) from None
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _output_error(target, exc) from None
     finally:
         for _, tmp in written:
             tmp.unlink(missing_ok=True)

@@ -136,11 +136,10 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Dataset:
     :raises InputError: missing, empty or binary file, unknown format, remote JSON-LD context,
         external XML entities, or a syntax error (with line and column where the parser knows them)
     """
+    from ipexkg.files import check_input_file
+
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if not path.is_file():  # a pipe would block, a device may never end
-        raise InputError(f"{path}: is not a regular file (a folder, device, pipe or socket)")
+    check_input_file(path)
     fmt = fmt or format_for(path)
     try:
         data = path.read_bytes()
